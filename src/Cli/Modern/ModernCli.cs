@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace MiniQmail.Cli.Modern;
+
+/// <summary>
+/// <c>mini-qmail &lt;subcommand&gt;</c>: the modern surface, with --help, built on
+/// System.CommandLine. Only reached when the executable runs under its own name, so the classic
+/// programs never pay for loading it.
+/// </summary>
+internal static class ModernCli
+{
+    /// <summary>
+    /// Subcommands that are a classic program under another name. Their words go to the
+    /// program untouched (System.CommandLine would read qmail's -h or sendmail's -bs as its own);
+    /// only a lone --help is answered here.
+    /// </summary>
+    internal static readonly (string Command, string Program, string Description)[] ClassicCommands =
+    [
+        ("qmqpc", "qmail-qmqpc", "Hand the message on fd 0 and the envelope on fd 1 to a QMQP server (qmail-qmqpc, also qmail-queue)."),
+    ];
+
+    public static int Run(string[] args)
+    {
+        if (args.Length > 0 && !(args.Length == 2 && args[1] is "--help" or "-?")
+            && Array.Find(ClassicCommands, c => c.Command == args[0]) is { Program: not null } classic)
+            return Program.RunClassic(classic.Program, args[1..]) ?? 1;
+
+        var root = new RootCommand("MiniQmail: a mini-qmail null client. Run a subcommand, or call the classic programs (sendmail, qmail-inject, qmail-qmqpc, ...) by their names.");
+        foreach (var (command, program, description) in ClassicCommands)
+        {
+            var sub = new Command(command, description);
+            var words = new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore, Description = $"The arguments of {program}." };
+            sub.Arguments.Add(words);
+            sub.SetAction(parse => Program.RunClassic(program, parse.GetValue(words) ?? []) ?? 1);
+            root.Subcommands.Add(sub);
+        }
+        root.Subcommands.Add(SinkCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,111 @@
+namespace MiniQmail.Control;
+
+/// <summary>How reading one control file went.</summary>
+public enum ControlReadStatus
+{
+    /// <summary>The file was read.</summary>
+    Ok,
+    /// <summary>The file does not exist: the caller applies its default.</summary>
+    Missing,
+    /// <summary>Any other failure (permissions, I/O): fatal for the caller.</summary>
+    Error,
+}
+
+/// <summary>
+/// Reads qmail control files as bytes, the way qmail's control functions do: one value per
+/// line, trailing spaces, tabs and LFs stripped, carriage returns kept.
+/// </summary>
+public static class ControlFile
+{
+    /// <summary>
+    /// A single-value file: only the first line counts (qmail's control_rldef). An existing empty
+    /// file yields the empty value, not the default.
+    /// </summary>
+    public static ControlReadStatus ReadLine(string path, out byte[] value, out string? error)
+    {
+        value = [];
+        var status = ReadAll(path, out var content, out error);
+        if (status != ControlReadStatus.Ok)
+            return status;
+        var span = content.AsSpan();
+        var newline = span.IndexOf((byte)'\n');
+        if (newline >= 0)
+            span = span[..newline];
+        value = TrimTrailingBlanks(span).ToArray();
+        return ControlReadStatus.Ok;
+    }
+
+    /// <summary>
+    /// A list file (qmail's control_readfile): one item per line, a last line without LF still
+    /// counts, trailing blanks stripped, empty lines and lines starting with '#' skipped.
+    /// </summary>
+    public static ControlReadStatus ReadList(string path, out List<byte[]> items, out string? error)
+    {
+        items = [];
+        var status = ReadAll(path, out var content, out error);
+        if (status != ControlReadStatus.Ok)
+            return status;
+        foreach (var (_, line) in SplitList(content))
+            items.Add(line.ToArray());
+        return ControlReadStatus.Ok;
+    }
+
+    /// <summary>
+    /// The items of a list file with their 1-based line numbers, for error messages that point
+    /// at the line.
+    /// </summary>
+    public static List<(int LineNumber, byte[] Item)> ParseListWithLineNumbers(ReadOnlySpan<byte> content)
+    {
+        var result = new List<(int, byte[])>();
+        foreach (var (number, line) in SplitList(content.ToArray()))
+            result.Add((number, line.ToArray()));
+        return result;
+    }
+
+    private static IEnumerable<(int LineNumber, ReadOnlyMemory<byte> Line)> SplitList(byte[] content)
+    {
+        var start = 0;
+        var number = 0;
+        while (start < content.Length)
+        {
+            number++;
+            var end = Array.IndexOf(content, (byte)'\n', start);
+            var lineEnd = end < 0 ? content.Length : end;
+            var line = content.AsMemory(start, lineEnd - start);
+            var trimmed = line[..TrimTrailingBlanks(line.Span).Length];
+            if (trimmed.Length > 0 && trimmed.Span[0] != (byte)'#')
+                yield return (number, trimmed);
+            start = lineEnd + 1;
+        }
+    }
+
+    /// <summary>Reads a whole file; a missing file (or missing directory) is not an error.</summary>
+    public static ControlReadStatus ReadAll(string path, out byte[] content, out string? error)
+    {
+        content = [];
+        error = null;
+        try
+        {
+            content = File.ReadAllBytes(path);
+            return ControlReadStatus.Ok;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ControlReadStatus.Missing;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return ControlReadStatus.Error;
+        }
+    }
+
+    /// <summary>Strips trailing spaces, tabs and LFs (not CRs), as qmail's control reader does.</summary>
+    public static ReadOnlySpan<byte> TrimTrailingBlanks(ReadOnlySpan<byte> line)
+    {
+        var end = line.Length;
+        while (end > 0 && line[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\n')
+            end--;
+        return line[..end];
+    }
+}

@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MiniQmail.Control;
+using MiniQmail.Qmqp.Codec;
+
+namespace MiniQmail.Qmqp.Transport;
+
+/// <summary>
+/// One QMQP conversation with one server address: connect, send the request, read the reply.
+/// This is the only code that touches the socket, and the only place where timeouts live.
+/// Every failure ends the conversation and becomes a typed <see cref="AttemptResult"/>.
+/// </summary>
+public static class QmqpConnection
+{
+    private const int ChunkSize = 64 * 1024;
+
+    public static AttemptResult Deliver(QmqpServer server, IPEndPoint endpoint, QmqpRequestFrame frame, MessageSource message,
+        QmqpTimeouts timeouts, CancellationToken cancellation = default)
+    {
+        var name = endpoint.ToString();
+        AttemptResult Result(AttemptStatus status, string detail) => new(server, name, status, detail);
+
+        Socket socket;
+        try
+        {
+            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        }
+        catch (SocketException e)
+        {
+            return Result(AttemptStatus.SocketFailed, $"unable to create a socket: {e.Message}");
+        }
+
+        using (socket)
+        using (cancellation.Register(static s => ((Socket)s!).Dispose(), socket))
+        {
+            var stage = "connect";
+            try
+            {
+                if (!Connect(socket, endpoint, timeouts.Connect, out var connectError))
+                    return connectError == SocketError.TimedOut
+                        ? Result(AttemptStatus.ConnectTimeout, $"connection timed out after {timeouts.Connect.TotalSeconds:0.###} s")
+                        : Result(AttemptStatus.ConnectFailed, $"unable to connect: {Describe(connectError)}");
+
+                socket.NoDelay = true;
+                stage = "send";
+                Send(socket, frame, message, timeouts.Io);
+                stage = "reply";
+                return ReadReply(socket, timeouts.Io, Result);
+            }
+            catch (Exception e) when (cancellation.IsCancellationRequested && e is SocketException or ObjectDisposedException or IOException)
+            {
+                return Result(AttemptStatus.Cancelled, $"cancelled during {stage}");
+            }
+            catch (SocketException e) when (stage == "connect")
+            {
+                return Result(AttemptStatus.ConnectFailed, $"unable to connect: {Describe(e.SocketErrorCode)}");
+            }
+            catch (SocketException e)
+            {
+                var what = e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock
+                    ? $"timed out after {timeouts.Io.TotalSeconds:0.###} s"
+                    : Describe(e.SocketErrorCode);
+                return Result(AttemptStatus.CommunicationFailed, stage == "send" ? $"unable to send the message: {what}" : $"no reply: {what}");
+            }
+            catch (IOException e)
+            {
+                return Result(AttemptStatus.CommunicationFailed, $"unable to read the message: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A connect with a limit. A non-blocking connect and a wait for writability, as the original
+    /// does, without the thread pool an async connect would start.
+    /// </summary>
+    private static bool Connect(Socket socket, IPEndPoint endpoint, TimeSpan timeout, out SocketError error)
+    {
+        error = SocketError.Success;
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            if (!socket.Poll(ToMicroseconds(timeout), SelectMode.SelectWrite))
+            {
+                error = SocketError.TimedOut;
+                return false;
+            }
+            var code = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (code != 0)
+            {
+                error = FromErrno(code);
+                return false;
+            }
+        }
+        socket.Blocking = true;
+        return true;
+    }
+
+    private static void Send(Socket socket, QmqpRequestFrame frame, MessageSource message, TimeSpan timeout)
+    {
+        socket.SendTimeout = ToMilliseconds(timeout);
+        var total = frame.TotalLength;
+        // Small requests go out in one write (one segment with NoDelay); large ones in chunks.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(total, ChunkSize));
+        try
+        {
+            var filled = frame.Prefix.Length;
+            frame.Prefix.CopyTo(buffer, 0);
+            long offset = 0;
+            var suffixSent = false;
+            while (!suffixSent)
+            {
+                while (filled < buffer.Length && offset < message.Length)
+                {
+                    var n = message.Read(offset, buffer.AsSpan(filled));
+                    if (n == 0)
+                        throw new IOException("message ended early");
+                    offset += n;
+                    filled += n;
+                }
+                if (offset == message.Length && buffer.Length - filled >= frame.Suffix.Length)
+                {
+                    frame.Suffix.CopyTo(buffer, filled);
+                    filled += frame.Suffix.Length;
+                    suffixSent = true;
+                }
+                SendAll(socket, buffer.AsSpan(0, filled));
+                filled = 0;
+                if (offset == message.Length && !suffixSent)
+                {
+                    SendAll(socket, frame.Suffix);
+                    suffixSent = true;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var n = socket.Send(data);
+            data = data[n..];
+        }
+    }
+
+    /// <summary>
+    /// Reads one strict netstring reply. The whole reply must arrive within the I/O timeout, so a
+    /// peer that trickles bytes cannot hold the client past it.
+    /// </summary>
+    private static AttemptResult ReadReply(Socket socket, TimeSpan timeout, Func<AttemptStatus, string, AttemptResult> result)
+    {
+        var reader = new NetstringReader(QmqpReply.MaxLength);
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        Span<byte> buffer = stackalloc byte[512];
+        while (true)
+        {
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+                return result(AttemptStatus.CommunicationFailed, $"no complete reply within {timeout.TotalSeconds:0.###} s");
+            socket.ReceiveTimeout = Math.Max(1, (int)(remaining * 1000 / Stopwatch.Frequency));
+            int n;
+            try
+            {
+                n = socket.Receive(buffer);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                return result(AttemptStatus.CommunicationFailed, $"no complete reply within {timeout.TotalSeconds:0.###} s");
+            }
+            if (n == 0)
+                return result(AttemptStatus.CommunicationFailed, "connection closed before a complete reply");
+            switch (reader.Feed(buffer[..n], out _))
+            {
+                case ScanStatus.Invalid:
+                    return result(AttemptStatus.CommunicationFailed, $"malformed reply: {reader.Error}");
+                case ScanStatus.Done:
+                    if (!QmqpReply.TryParse(reader.Content, out var reply, out var error))
+                        return result(AttemptStatus.CommunicationFailed, $"malformed reply: {error}");
+                    return reply.Status switch
+                    {
+                        ReplyStatus.Accepted => result(AttemptStatus.Accepted, $"accepted: {reply.Text}"),
+                        ReplyStatus.TemporaryFailure => result(AttemptStatus.TemporaryRefusal, $"temporarily refused: {reply.Text}"),
+                        _ => result(AttemptStatus.PermanentRefusal, $"permanently refused: {reply.Text}"),
+                    };
+            }
+        }
+    }
+
+    private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
+
+    private static int ToMicroseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMicroseconds, 1, int.MaxValue);
+
+    // SO_ERROR arrives as .NET's SocketError value on some runtimes and as a raw errno on others.
+    private static SocketError FromErrno(int errno) => errno switch
+    {
+        >= 10000 => (SocketError)errno,
+        111 => SocketError.ConnectionRefused,
+        110 => SocketError.TimedOut,
+        113 => SocketError.HostUnreachable,
+        101 => SocketError.NetworkUnreachable,
+        99 => SocketError.AddressNotAvailable,
+        _ => SocketError.SocketError,
+    };
+
+    private static string Describe(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.ConnectionReset => "connection reset by peer",
+        SocketError.Shutdown or SocketError.ConnectionAborted => "connection closed",
+        SocketError.HostUnreachable => "host unreachable",
+        SocketError.NetworkUnreachable => "network unreachable",
+        SocketError.AddressNotAvailable => "address not available",
+        SocketError.TimedOut => "timed out",
+        _ => error.ToString(),
+    };
+}
