@@ -7,11 +7,32 @@ namespace MiniQmail.Cli.Classic;
 
 /// <summary>
 /// The one place a finished message and envelope leave this process: offered to the QMQP
-/// servers, every failed attempt reported on one line. Both qmail-qmqpc and the in-process
-/// hand-off of qmail-inject come here, so they cannot drift apart.
+/// servers, every failed attempt reported on one line. qmail-qmqpc and the in-process hand-off
+/// of qmail-inject (and everything built on it) both come here, so they cannot drift apart.
+/// Results are qmail-queue exit codes (qmqp.md §6).
 /// </summary>
 internal static class Submission
 {
+    /// <summary>
+    /// For a caller that has the message already (qmail-inject in-process): the steps of
+    /// qmail-qmqpc after reading its input, home and configuration included, with its exit codes.
+    /// </summary>
+    public static int Handoff(string program, ProcessEnvironment env, MessageSource message, Envelope envelope)
+    {
+        var layout = env.Layout;
+        if (!Directory.Exists(layout.Home))
+        {
+            Stdio.Fatal(program, $"unable to switch to {layout.Home}");
+            return QueueExitCode.HomeDirectoryError;
+        }
+        if (!QmqpConfig.TryLoad(layout, out var config, out var configError))
+        {
+            Stdio.Fatal(program, configError);
+            return QueueExitCode.ConfigurationError;
+        }
+        return Submit(program, env, config!, message, envelope);
+    }
+
     public static int Submit(string program, ProcessEnvironment env, QmqpConfig config, MessageSource message, Envelope envelope)
     {
         var result = QmqpSender.Send(config.Servers, message, envelope, config.Timeouts,
