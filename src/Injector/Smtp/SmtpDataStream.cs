@@ -5,7 +5,7 @@ namespace MiniQmail.Injector.Smtp;
 /// a leading dot is removed, and a line holding a single dot ends it. Input that ends before
 /// that line is an error, so a cut-off message is never queued.
 /// </summary>
-public sealed class SmtpDataStream(SmtpReader reader) : Stream
+public sealed class SmtpDataStream(SmtpReader reader) : ReadOnlyStream
 {
     private readonly byte[] _piece = new byte[64 * 1024];
     private int _pieceStart;
@@ -15,19 +15,6 @@ public sealed class SmtpDataStream(SmtpReader reader) : Stream
     private bool _done;
 
     public bool Completed => _done;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -92,12 +79,4 @@ public sealed class SmtpDataStream(SmtpReader reader) : Stream
         _pieceEnd = end;
         return true;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
