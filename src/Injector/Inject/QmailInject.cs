@@ -139,6 +139,11 @@ public static class QmailInject
             || (strategy == RecipientStrategy.ArgumentsElseHeader && argumentRecipients.Count == 0))
             recipients.AddRange(state.Resent ? state.ResentRecipients : state.HeaderRecipients);
 
+        // A NUL inside an address would end it early in the envelope and corrupt the rest: the
+        // original passes it on; we refuse the message (README, "Differences").
+        if (!print && (sender.AsSpan().IndexOf((byte)0) >= 0 || recipients.Exists(r => r.AsSpan().IndexOf((byte)0) >= 0)))
+            return Fail(InjectFailure.Permanent("envelope address contains a NUL byte"));
+
         var head = new MemoryStream();
         if (print)
             head.Write([.. "Return-Path: <"u8, .. AddressForms.QuoteLocalPart(sender), .. ">\n"u8]);

@@ -69,7 +69,11 @@ public sealed class VectorHarness : IDisposable
 
     /// <summary>Runs qmail-inject in process as the vector describes.</summary>
     public (InjectResult Result, CaptureQueue Queue, byte[] Stdout) RunInject(Vector v, IReadOnlyList<byte[]> args,
-        Func<string, byte[]?> env, byte[]? input = null, int? headerLimit = null)
+        Func<string, byte[]?> env, byte[]? input = null, int? headerLimit = null) =>
+        RunInject(v, args, env, new MemoryStream(input ?? v.Input), headerLimit);
+
+    public (InjectResult Result, CaptureQueue Queue, byte[] Stdout) RunInject(Vector v, IReadOnlyList<byte[]> args,
+        Func<string, byte[]?> env, Stream input, int? headerLimit = null)
     {
         var queue = new CaptureQueue(v.QueueExit);
         var stdout = new MemoryStream();
@@ -81,7 +85,7 @@ public sealed class VectorHarness : IDisposable
             WorkingDirectory = WorkingDirectory,
             Clock = new FixedClock(Frozen),
             ProcessId = Pid,
-            Input = new MemoryStream(input ?? v.Input),
+            Input = input,
             Output = stdout,
             Launch = QueueLaunchers.Select(env, Layout(v.ControlSet), () =>
             {
