@@ -9,8 +9,8 @@ namespace MiniQmail.Injector.Tools;
 /// </summary>
 public static class MailSubj
 {
-    /// <summary>Input bytes per encoded word: 45 bytes are 60 base64 characters, within RFC 2047's 75.</summary>
-    private const int WordBytes = 45;
+    /// <summary>Input bytes per encoded word: 39 bytes are 52 base64 characters, so even the first line, after "Subject: ", stays within RFC 2047's 76.</summary>
+    private const int WordBytes = 39;
 
     public static byte[] Header(byte[] subject, IReadOnlyList<byte[]> recipients)
     {
