@@ -14,10 +14,14 @@ internal static class Program
         {
             case "qmqp":
                 return QmqpBench.Run(rest);
+            case "startup":
+                return StartupBench.Run(rest);
             case "all":
-                return QmqpBench.Run(rest);
+                var qmqp = QmqpBench.Run(rest);
+                var startup = StartupBench.Run(rest);
+                return qmqp != 0 ? qmqp : startup;
             default:
-                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|all] [options]");
+                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|startup|all] [options]");
                 return 100;
         }
     }
