@@ -9,7 +9,7 @@ namespace MiniQmail.Injector.Inject;
 /// </summary>
 internal sealed class HeaderState(InjectSettings settings)
 {
-    private readonly bool[] _seen = new bool[Enum.GetValues<FieldKind>().Length];
+    private readonly bool[] _seen = new bool[(int)FieldKind.MailFollowupTo + 1];
 
     public List<byte[]> Kept { get; } = [];
     public List<byte[]> HeaderRecipients { get; } = [];

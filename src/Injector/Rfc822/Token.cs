@@ -14,8 +14,12 @@ public enum TokenKind : byte
     Comment,
 }
 
-/// <summary>One token: its kind and its raw content bytes (escapes already removed).</summary>
-public readonly record struct Token(TokenKind Kind, byte[] Content)
+/// <summary>
+/// One token: its kind and its raw content bytes (escapes already removed). A class, not a
+/// struct: lists of it then share the runtime's precompiled code instead of being compiled at
+/// start-up (README, "Start-up").
+/// </summary>
+public sealed record Token(TokenKind Kind, byte[] Content)
 {
     public static Token Special(byte b) => new(TokenKind.Special, [b]);
 
