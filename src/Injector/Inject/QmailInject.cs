@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using MiniQmail.Injector.Handoff;
 using MiniQmail.Injector.Header;
@@ -81,7 +82,9 @@ public static class QmailInject
         var state = new HeaderState(settings);
         var reader = new LineReader(request.Input);
         var line = new List<byte>(256);
-        byte[]? pending = null;
+        // The field being collected; continuation lines are appended in place (no copying per line).
+        var pending = new List<byte>(256);
+        var hasPending = false;
         byte[]? separator = null;
         while (true)
         {
@@ -96,27 +99,32 @@ public static class QmailInject
                 separator = "\n"u8.ToArray();
                 break;
             }
-            if (pending is not null && line[0] is (byte)' ' or (byte)'\t')
+            if (hasPending && line[0] is (byte)' ' or (byte)'\t')
             {
-                pending = [.. pending, .. line];
+                pending.AddRange(line);
                 continue;
             }
-            if (pending is not null && state.Process(pending) is { } fieldFailure)
+            if (hasPending && state.Process(pending.ToArray()) is { } fieldFailure)
                 return Fail(fieldFailure);
-            pending = null;
-            var bytes = line.ToArray();
-            if (bytes.AsSpan().StartsWith("From "u8))
-                pending = [.. "MBOX-Line: "u8, .. bytes];
+            hasPending = true;
+            pending.Clear();
+            var bytes = CollectionsMarshal.AsSpan(line);
+            if (bytes.StartsWith("From "u8))
+            {
+                pending.AddRange("MBOX-Line: "u8);
+                pending.AddRange(bytes);
+            }
             else if (FieldNames.IsValidFieldStart(bytes))
-                pending = bytes;
+                pending.AddRange(bytes);
             else
             {
                 // Not a field: the header ends here and the line is the first of the body (§5).
+                hasPending = false;
                 separator = [(byte)'\n', .. bytes];
                 break;
             }
         }
-        if (pending is not null && state.Process(pending) is { } lastFailure)
+        if (hasPending && state.Process(pending.ToArray()) is { } lastFailure)
             return Fail(lastFailure);
 
         // End of the header (§9): everything that can fail is worked out before the queue program starts.
