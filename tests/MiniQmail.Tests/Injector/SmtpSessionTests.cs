@@ -86,7 +86,7 @@ public sealed class SmtpSessionTests(VectorFixture fixture) : IClassFixture<Vect
     [Fact]
     public void A_lone_dot_split_across_reads_still_ends_the_message()
     {
-        var data = new SmtpDataStream(new SmtpReader(new TrickleStream("a\r\n..b\r\n.\r\nQUIT\r\n"u8.ToArray())));
+        var data = new SmtpDataStream(new SmtpReader(new OneByteStream("a\r\n..b\r\n.\r\nQUIT\r\n"u8.ToArray())));
         var copy = new MemoryStream();
         data.CopyTo(copy);
         Assert.Equal("a\n.b\n", Encoding.Latin1.GetString(copy.ToArray()));
@@ -100,18 +100,4 @@ public sealed class SmtpSessionTests(VectorFixture fixture) : IClassFixture<Vect
     [InlineData("FROM:bare@x", "bare@x")]
     public void Mail_from_paths_are_read(string argument, string expected) =>
         Assert.Equal(expected, Encoding.Latin1.GetString(SmtpSession.PathArgument(Encoding.Latin1.GetBytes(argument), "FROM:"u8)!));
-
-    /// <summary>Gives one byte per read, as a slow client would.</summary>
-    private sealed class TrickleStream(byte[] data) : MiniQmail.Injector.ReadOnlyStream
-    {
-        private int _offset;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_offset >= data.Length || buffer.IsEmpty)
-                return 0;
-            buffer[0] = data[_offset++];
-            return 1;
-        }
-    }
 }

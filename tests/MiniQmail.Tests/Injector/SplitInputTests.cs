@@ -58,17 +58,4 @@ public sealed class SplitInputTests(VectorFixture fixture) : IClassFixture<Vecto
         Assert.Equal(50_002, Encoding.ASCII.GetString(queue.Envelope!).Split('\0').Count(f => f.StartsWith('T')));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
     }
-
-    private sealed class OneByteStream(byte[] data) : MiniQmail.Injector.ReadOnlyStream
-    {
-        private int _offset;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_offset >= data.Length || buffer.IsEmpty)
-                return 0;
-            buffer[0] = data[_offset++];
-            return 1;
-        }
-    }
 }
