@@ -91,6 +91,17 @@ public sealed class BadInputTests(VectorFixture fixture) : IClassFixture<VectorF
     }
 
     [Fact]
+    public void An_unparsable_bcc_field_is_still_removed_and_other_recipient_fields_kept_as_read()
+    {
+        var (result, queue, _) = Inject("To: a@x.example, \"open\nBcc: hidden@x.example, (open\nCc: c@x.example\n\nbody\n");
+        Assert.Equal(0, result.ExitCode);
+        var message = Encoding.Latin1.GetString(queue.Captured.ToArray());
+        Assert.DoesNotContain("hidden", message, StringComparison.Ordinal);
+        Assert.Contains("To: a@x.example, \"open\n", message, StringComparison.Ordinal);
+        Assert.Equal("Fjoe@example.com\0Tc@x.example\0\0", Encoding.Latin1.GetString(queue.Envelope!));
+    }
+
+    [Fact]
     public void A_header_over_the_cap_is_a_clean_permanent_error_and_nothing_is_queued()
     {
         var header = string.Concat(Enumerable.Repeat("X-Filler: " + new string('f', 100) + "\n", 200));
