@@ -7,7 +7,7 @@ namespace MiniQmail.Tests.Injector;
 /// <summary>
 /// Real mail clients pointed at our sendmail deliver through qmail-inject and the QMQP client
 /// to Postfix's qmqpd, and the message is found in the mailbox. The clients are installed by
-/// .ci/run (bsd-mailx, git-email, libmailtools-perl); locally a missing one skips the test.
+/// .ci/run (bsd-mailx, git-email, libmailtools-perl, php-cli); locally a missing one skips the test.
 /// </summary>
 public sealed class RealClientTests : IDisposable
 {
@@ -74,6 +74,21 @@ public sealed class RealClientTests : IDisposable
         var delivered = PostfixServer.WaitForMessage("carolyn", token);
         Assert.Contains($"[PATCH] {token}", delivered, StringComparison.Ordinal);
         Assert.Contains("+" + token, delivered, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Php_mail_sends_through_our_sendmail_to_the_postfix_mailbox()
+    {
+        var postfix = Postfix();
+        RequireTool("/usr/bin/php");
+        var token = $"php-mail-{Guid.NewGuid():N}";
+        var script = $"exit(mail('{postfix.Address("carolyn")}', '{token}', \"hello from php\\n\", 'From: app@example.com') ? 0 : 1);";
+        var result = ProgramRunner.Run("/usr/bin/php", ["-n", "-d", $"sendmail_path={_home.Bin("sendmail")} -t -i", "-r", script], [],
+            _home.Environment(("USER", "www-data")));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var delivered = PostfixServer.WaitForMessage("carolyn", token);
+        Assert.Contains("From: app@example.com", delivered, StringComparison.Ordinal);
+        Assert.Contains("hello from php", delivered, StringComparison.Ordinal);
     }
 
     [SkippableFact]
