@@ -145,10 +145,7 @@ public sealed class InjectSettings
     /// </summary>
     private static bool ReadControl(Layout layout, string file, byte[]? me, byte[]? envOverride, out byte[]? value)
     {
-        // Missing files are the common case: checked first, so no exception is thrown for them.
-        var path = layout.Control(file);
-        byte[] read = [];
-        switch (File.Exists(path) ? ControlFile.ReadLine(path, out read, out _) : ControlReadStatus.Missing)
+        switch (ControlFile.ReadLine(layout.Control(file), out var read, out _))
         {
             case ControlReadStatus.Ok:
                 value = read;

@@ -22,10 +22,10 @@ public static class QmqpConnection
         var name = endpoint.ToString();
         AttemptResult Result(AttemptStatus status, string detail) => new(server, name, status, detail);
 
-        Socket socket;
+        RawSocket socket;
         try
         {
-            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket = RawSocket.Create(endpoint.AddressFamily);
         }
         catch (SocketException e)
         {
@@ -33,7 +33,7 @@ public static class QmqpConnection
         }
 
         using (socket)
-        using (cancellation.Register(static s => ((Socket)s!).Dispose(), socket))
+        using (cancellation.Register(static s => ((RawSocket)s!).Cancel(), socket))
         {
             var stage = "connect";
             try
@@ -71,39 +71,16 @@ public static class QmqpConnection
         }
     }
 
-    /// <summary>
-    /// A connect with a limit. A non-blocking connect and a wait for writability, as the original
-    /// does, without the thread pool an async connect would start.
-    /// </summary>
-    private static bool Connect(Socket socket, IPEndPoint endpoint, TimeSpan timeout, out SocketError error)
+    /// <summary>A connect with a limit: non-blocking, then a wait for writability, as the original does.</summary>
+    private static bool Connect(RawSocket socket, IPEndPoint endpoint, TimeSpan timeout, out SocketError error)
     {
-        error = SocketError.Success;
-        socket.Blocking = false;
-        try
-        {
-            socket.Connect(endpoint);
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-        {
-            if (!socket.Poll(ToMicroseconds(timeout), SelectMode.SelectWrite))
-            {
-                error = SocketError.TimedOut;
-                return false;
-            }
-            var code = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (code != 0)
-            {
-                error = FromErrno(code);
-                return false;
-            }
-        }
-        socket.Blocking = true;
-        return true;
+        error = socket.Connect(endpoint, ToMilliseconds(timeout));
+        return error == SocketError.Success;
     }
 
-    private static void Send(Socket socket, QmqpRequestFrame frame, MessageSource message, TimeSpan timeout)
+    private static void Send(RawSocket socket, QmqpRequestFrame frame, MessageSource message, TimeSpan timeout)
     {
-        socket.SendTimeout = ToMilliseconds(timeout);
+        var limit = ToMilliseconds(timeout);
         var total = frame.TotalLength;
         // Small requests go out in one write (one segment with NoDelay); large ones in chunks.
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(total, ChunkSize));
@@ -129,11 +106,11 @@ public static class QmqpConnection
                     filled += frame.Suffix.Length;
                     suffixSent = true;
                 }
-                SendAll(socket, buffer.AsSpan(0, filled));
+                SendAll(socket, buffer.AsSpan(0, filled), limit);
                 filled = 0;
                 if (offset == message.Length && !suffixSent)
                 {
-                    SendAll(socket, frame.Suffix);
+                    SendAll(socket, frame.Suffix, limit);
                     suffixSent = true;
                 }
             }
@@ -144,11 +121,12 @@ public static class QmqpConnection
         }
     }
 
-    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
+    /// <summary>Sends all of <paramref name="data"/>; each wait for the socket to take more is limited (the original's write timeout).</summary>
+    private static void SendAll(RawSocket socket, ReadOnlySpan<byte> data, int timeoutMs)
     {
         while (!data.IsEmpty)
         {
-            var n = socket.Send(data);
+            var n = socket.Send(data, timeoutMs);
             data = data[n..];
         }
     }
@@ -157,7 +135,7 @@ public static class QmqpConnection
     /// Reads one strict netstring reply. The whole reply must arrive within the I/O timeout, so a
     /// peer that trickles bytes cannot hold the client past it.
     /// </summary>
-    private static AttemptResult ReadReply(Socket socket, TimeSpan timeout, Func<AttemptStatus, string, AttemptResult> result)
+    private static AttemptResult ReadReply(RawSocket socket, TimeSpan timeout, Func<AttemptStatus, string, AttemptResult> result)
     {
         var reader = new NetstringReader(QmqpReply.MaxLength);
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -167,11 +145,10 @@ public static class QmqpConnection
             var remaining = deadline - Stopwatch.GetTimestamp();
             if (remaining <= 0)
                 return result(AttemptStatus.CommunicationFailed, $"no complete reply within {timeout.TotalSeconds:0.###} s");
-            socket.ReceiveTimeout = Math.Max(1, (int)(remaining * 1000 / Stopwatch.Frequency));
             int n;
             try
             {
-                n = socket.Receive(buffer);
+                n = socket.Receive(buffer, Math.Max(1, (int)Math.Min(int.MaxValue, remaining * 1000 / Stopwatch.Frequency)));
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
             {
@@ -197,20 +174,6 @@ public static class QmqpConnection
     }
 
     private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
-
-    private static int ToMicroseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMicroseconds, 1, int.MaxValue);
-
-    // SO_ERROR arrives as .NET's SocketError value on some runtimes and as a raw errno on others.
-    private static SocketError FromErrno(int errno) => errno switch
-    {
-        >= 10000 => (SocketError)errno,
-        111 => SocketError.ConnectionRefused,
-        110 => SocketError.TimedOut,
-        113 => SocketError.HostUnreachable,
-        101 => SocketError.NetworkUnreachable,
-        99 => SocketError.AddressNotAvailable,
-        _ => SocketError.SocketError,
-    };
 
     private static string Describe(SocketError error) => error switch
     {
