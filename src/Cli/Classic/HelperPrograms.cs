@@ -14,18 +14,18 @@ internal static class HelperPrograms
         {
             case "predate":
                 return Report(Predate.Run(RawProcess.Arguments(args), RawProcess.Block(RawProcess.Variable), TimeProvider.System,
-                    TimeZoneInfo.Local, Console.OpenStandardInput()));
+                    TimeZoneInfo.Local, StandardStreams.Input()));
             case "datemail":
             {
                 // predate + sendmail in one process: the Date line goes in front of standard input.
-                var dated = new ConcatStream(Predate.DateLine(TimeProvider.System, TimeZoneInfo.Local), Console.OpenStandardInput());
+                var dated = new ConcatStream(Predate.DateLine(TimeProvider.System, TimeZoneInfo.Local), StandardStreams.Input());
                 return InjectProgram.Report(InjectProgram.Sendmail("sendmail", RawProcess.Arguments(args), dated));
             }
             case "mailsubj":
             {
                 var words = RawProcess.Arguments(args);
                 var header = MailSubj.Header(words.Length > 0 ? words[0] : [], words.Length > 1 ? words[1..] : []);
-                var input = new ConcatStream(header, Console.OpenStandardInput());
+                var input = new ConcatStream(header, StandardStreams.Input());
                 return InjectProgram.Report(InjectProgram.Inject("qmail-inject", [], RawProcess.Variable, input));
             }
             case "forward":
@@ -33,7 +33,7 @@ internal static class HelperPrograms
                 var env = ProcessEnvironment.Current;
                 var launch = QueueLaunchers.Select(RawProcess.Variable, env.Layout, () => new InProcessQueue(env),
                     () => RawProcess.Block(RawProcess.Variable));
-                var (code, diagnostic) = Forward.Run(RawProcess.Arguments(args), RawProcess.Variable, Console.OpenStandardInput(),
+                var (code, diagnostic) = Forward.Run(RawProcess.Arguments(args), RawProcess.Variable, StandardStreams.Input(),
                     launch, Environment.ProcessId);
                 Stdio.ErrorBytes(diagnostic);
                 return code;

@@ -9,10 +9,10 @@ namespace MiniQmail.Cli.Classic;
 internal static class InjectProgram
 {
     public static int RunInject(string program, string[] args) =>
-        Report(Inject(program, RawProcess.Arguments(args), RawProcess.Variable, Console.OpenStandardInput()));
+        Report(Inject(program, RawProcess.Arguments(args), RawProcess.Variable, StandardStreams.Input()));
 
     public static int RunSendmail(string program, string[] args) =>
-        Report(Sendmail(program, RawProcess.Arguments(args), Console.OpenStandardInput()));
+        Report(Sendmail(program, RawProcess.Arguments(args), StandardStreams.Input()));
 
     /// <summary>The sendmail wrapper on <paramref name="input"/>; datemail comes here with its Date line in front.</summary>
     public static InjectResult Sendmail(string program, IReadOnlyList<byte[]> words, Stream input)
@@ -32,7 +32,7 @@ internal static class InjectProgram
     {
         var env = ProcessEnvironment.Current;
         var layout = env.Layout;
-        using var stdout = Console.OpenStandardOutput();
+        using var stdout = StandardStreams.LazyOutput();
         return QmailInject.Run(new InjectRequest
         {
             Arguments = arguments,
