@@ -37,32 +37,15 @@ internal static partial class StandardStreams
         }
     }
 
-    private sealed class LazyOutputStream : Stream
+    private sealed class LazyOutputStream : MiniQmail.Injector.WriteOnlyStream
     {
         private Stream? _inner;
 
         private Stream Inner => _inner ??= Console.OpenStandardOutput();
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
-
         public override void Write(ReadOnlySpan<byte> buffer) => Inner.Write(buffer);
 
         public override void Flush() => _inner?.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

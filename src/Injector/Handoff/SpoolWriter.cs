@@ -8,24 +8,14 @@ namespace MiniQmail.Injector.Handoff;
 /// unlinked temporary file beyond that, so a 1 GiB body costs disk, not memory. The result is a
 /// <see cref="MessageSource"/> the QMQP client can read once per server it tries.
 /// </summary>
-public sealed class SpoolWriter(string tempDirectory, int memoryThreshold = MessageSpool.DefaultMemoryThreshold) : Stream
+public sealed class SpoolWriter(string tempDirectory, int memoryThreshold = MessageSpool.DefaultMemoryThreshold) : WriteOnlyStream
 {
     private MemoryStream? _memory = new();
     private SafeFileHandle? _file;
     private long _length;
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    /// <summary>Bytes written so far.</summary>
+    public long Written => _length;
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -54,14 +44,6 @@ public sealed class SpoolWriter(string tempDirectory, int memoryThreshold = Mess
         _file = null;
         return source;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
