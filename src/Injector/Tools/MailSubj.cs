@@ -16,12 +16,12 @@ public static class MailSubj
     {
         var header = new List<byte>("Subject: "u8.ToArray());
         header.AddRange(NeedsEncoding(subject) ? EncodeWords(subject) : subject);
-        header.AddRange("\nTo: "u8);
-        for (var i = 0; i < recipients.Count; i++)
+        // As the original's `echo To: "$@"`: no space after the colon when there is nobody.
+        header.AddRange("\nTo:"u8);
+        foreach (var recipient in recipients)
         {
-            if (i > 0)
-                header.Add((byte)' ');
-            header.AddRange(recipients[i]);
+            header.Add((byte)' ');
+            header.AddRange(recipient);
         }
         header.AddRange("\n\n"u8);
         return [.. header];

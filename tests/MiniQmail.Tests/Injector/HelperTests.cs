@@ -83,7 +83,7 @@ public sealed class HelperTests(VectorFixture fixture) : IClassFixture<VectorFix
         var header = Encoding.Latin1.GetString(MailSubj.Header(Encoding.UTF8.GetBytes("Grüße"), [[.. "bob"u8]]));
         Assert.Equal("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\nTo: bob\n\n", header);
         var latin1 = Encoding.Latin1.GetString(MailSubj.Header([0x63, 0x61, 0x66, 0xe9], []));
-        Assert.Equal("Subject: =?unknown-8bit?B?Y2Fm6Q==?=\nTo: \n\n", latin1);
+        Assert.Equal("Subject: =?unknown-8bit?B?Y2Fm6Q==?=\nTo:\n\n", latin1);
     }
 
     [Fact]
