@@ -19,7 +19,10 @@ public static class QmqpConnection
     public static AttemptResult Deliver(QmqpServer server, IPEndPoint endpoint, QmqpRequestFrame frame, MessageSource message,
         QmqpTimeouts timeouts, CancellationToken cancellation = default)
     {
-        var name = endpoint.ToString();
+        // IPv4 names without IPAddress formatting, which is compiled at run time (start-up).
+        var name = endpoint.AddressFamily == AddressFamily.InterNetwork
+            ? $"{QmqpServer.DottedQuad(endpoint.Address)}:{endpoint.Port}"
+            : endpoint.ToString();
         AttemptResult Result(AttemptStatus status, string detail) => new(server, name, status, detail);
 
         RawSocket socket;
