@@ -67,7 +67,7 @@ internal static class RawProcess
         {
             foreach (var entry in Split(File.ReadAllBytes("/proc/self/environ")))
             {
-                var eq = Array.IndexOf(entry, (byte)'=');
+                var eq = entry.AsSpan().IndexOf((byte)'=');
                 if (eq <= 0)
                     continue;
                 var name = Encoding.UTF8.GetString(entry, 0, eq);

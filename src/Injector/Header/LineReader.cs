@@ -30,7 +30,7 @@ public sealed class LineReader(Stream input, int bufferSize = 64 * 1024)
                 tooLong = true;
                 return true;
             }
-            line.AddRange(span[..take]);
+            line.Append(span[..take]);
             _start += take;
             if (newline >= 0)
                 return true;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using MiniQmail.Injector.Handoff;
 using MiniQmail.Injector.Header;
@@ -108,14 +107,14 @@ public static class QmailInject
                 return Fail(fieldFailure);
             hasPending = true;
             pending.Clear();
-            var bytes = CollectionsMarshal.AsSpan(line);
+            var bytes = line.ToArray();
             if (bytes.StartsWith("From "u8))
             {
-                pending.AddRange("MBOX-Line: "u8);
-                pending.AddRange(bytes);
+                pending.Append("MBOX-Line: "u8);
+                pending.Append(bytes);
             }
             else if (FieldNames.IsValidFieldStart(bytes))
-                pending.AddRange(bytes);
+                pending.Append(bytes);
             else
             {
                 // Not a field: the header ends here and the line is the first of the body (§5).
@@ -205,9 +204,9 @@ public static class QmailInject
         var resent = state.Resent;
         var prefix = resent ? "Resent-"u8.ToArray() : [];
         if (!state.Seen(resent ? FieldKind.ResentDate : FieldKind.Date))
-            output.AddRange([.. prefix, .. "Date: "u8, .. Encoding.ASCII.GetBytes(Stamps.UtcDate(now)), (byte)'\n']);
+            output.Append([.. prefix, .. "Date: "u8, .. Encoding.ASCII.GetBytes(Stamps.UtcDate(now)), (byte)'\n']);
         if (!state.Seen(resent ? FieldKind.ResentMessageId : FieldKind.MessageId))
-            output.AddRange([.. prefix, .. "Message-ID: "u8, .. Stamps.MessageId(now, pid, settings.IdHost), (byte)'\n']);
+            output.Append([.. prefix, .. "Message-ID: "u8, .. Stamps.MessageId(now, pid, settings.IdHost), (byte)'\n']);
         if (!state.Seen(resent ? FieldKind.ResentFrom : FieldKind.From))
         {
             var from = FromField(settings, prefix);
@@ -217,19 +216,19 @@ public static class QmailInject
                 failure = InjectFailure.UnparsableLine(from);
                 return null;
             }
-            output.AddRange(rendered);
+            output.Append(rendered);
         }
         if (resent ? !state.Seen(FieldKind.ResentTo) && !state.Seen(FieldKind.ResentCc) : !state.Seen(FieldKind.To) && !state.Seen(FieldKind.Cc))
-            output.AddRange([.. prefix, .. "Cc: recipient list not shown: ;\n"u8]);
+            output.Append([.. prefix, .. "Cc: recipient list not shown: ;\n"u8]);
         if (!resent && !state.Seen(FieldKind.MailFollowupTo) && settings.MailingLists is { } lists
             && state.ToCc.Exists(a => lists.Exists(l => Ascii.EqualsIgnoreCase(a, l))))
         {
             // Every To/Cc address, last recorded first, one per line (§9.6, I53).
-            output.AddRange("Mail-Followup-To: "u8);
+            output.Append("Mail-Followup-To: "u8);
             for (var i = state.ToCc.Count - 1; i >= 0; i--)
             {
-                output.AddRange(AddressForms.QuoteLocalPart(state.ToCc[i]));
-                output.AddRange(i > 0 ? ",\n  "u8 : "\n"u8);
+                output.Append(AddressForms.QuoteLocalPart(state.ToCc[i]));
+                output.Append(i > 0 ? ",\n  "u8 : "\n"u8);
             }
         }
         return [.. output];
@@ -247,7 +246,7 @@ public static class QmailInject
         else if (settings.Letters.HasFlag(InjectLetters.CommentStyleFrom))
         {
             field.AddRange(address);
-            field.AddRange(" ("u8);
+            field.Append(" ("u8);
             FieldRenderer.WriteEscaped(field, name);
             field.Add((byte)')');
         }
@@ -255,7 +254,7 @@ public static class QmailInject
         {
             field.Add((byte)'"');
             FieldRenderer.WriteEscaped(field, name);
-            field.AddRange("\" <"u8);
+            field.Append("\" <"u8);
             field.AddRange(address);
             field.Add((byte)'>');
         }
@@ -273,12 +272,12 @@ public static class QmailInject
         var letters = settings.Letters;
         var user = new List<byte>(settings.SenderUser ?? settings.User);
         if (letters.HasFlag(InjectLetters.PerMessageVerp))
-            user.AddRange(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"-{now}.{pid}")));
+            user.Append(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"-{now}.{pid}")));
         if (letters.HasFlag(InjectLetters.PerRecipientVerp))
             user.Add((byte)'-');
         var text = new List<byte>(QuoteUser([.. user]));
         if (settings.SenderHost is { } host)
-            text.AddRange([(byte)'@', .. host]);
+            text.Append([(byte)'@', .. host]);
         var tokens = Tokenizer.Tokenize(text.ToArray());
         byte[]? sender = null;
         if (tokens is null || AddressListScanner.Scan(tokens, settings.Completion, a => sender ??= a) is null)

@@ -18,11 +18,11 @@ public static class AddressForms
                     break;
                 case TokenKind.Literal:
                     bytes.Add((byte)'[');
-                    bytes.AddRange(token.Content);
+                    bytes.Append(token.Content);
                     bytes.Add((byte)']');
                     break;
                 default:
-                    bytes.AddRange(token.Content);
+                    bytes.Append(token.Content);
                     break;
             }
         }
@@ -50,7 +50,7 @@ public static class AddressForms
             result.Add(b);
         }
         result.Add((byte)'"');
-        result.AddRange(rest);
+        result.Append(rest);
         return [.. result];
     }
 

@@ -13,7 +13,7 @@ public static class FieldRenderer
     public static byte[] Render(ReadOnlySpan<byte> name, IReadOnlyList<Token> tokens)
     {
         var output = new List<byte>(name.Length + 16 * tokens.Count + 2);
-        output.AddRange(name);
+        output.Append(name);
         output.Add((byte)':');
         var lineStart = 0;
         var pendingBreak = -1;

@@ -69,7 +69,7 @@ public sealed class SmtpReader(Stream input)
             if (line.Count + n > max)
                 tooLong = true;
             else
-                line.AddRange(piece.AsSpan(0, n));
+                line.Append(piece.AsSpan(0, n));
             if (piece[n - 1] == '\n')
                 return Trim(line);
         }

@@ -15,15 +15,15 @@ public static class MailSubj
     public static byte[] Header(byte[] subject, IReadOnlyList<byte[]> recipients)
     {
         var header = new List<byte>("Subject: "u8.ToArray());
-        header.AddRange(NeedsEncoding(subject) ? EncodeWords(subject) : subject);
+        header.Append(NeedsEncoding(subject) ? EncodeWords(subject) : subject);
         // As the original's `echo To: "$@"`: no space after the colon when there is nobody.
-        header.AddRange("\nTo:"u8);
+        header.Append("\nTo:"u8);
         foreach (var recipient in recipients)
         {
             header.Add((byte)' ');
-            header.AddRange(recipient);
+            header.Append(recipient);
         }
-        header.AddRange("\n\n"u8);
+        header.Append("\n\n"u8);
         return [.. header];
     }
 
