@@ -25,6 +25,12 @@ internal static class Program
             case "qmail-qmqpc":
             case "qmail-queue":
                 return QmqpcProgram.Run(name, env);
+            case "install-mini":
+                return InstallMiniProgram.Run(name, env);
+            case "config-mini":
+                return ConfigMiniProgram.Run(name, args, env);
+            case "qmail-showctl":
+                return ShowCtlProgram.Run(env);
             default:
                 return null;
         }

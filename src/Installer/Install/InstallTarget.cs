@@ -23,6 +23,12 @@ public sealed record InstallTarget
 
     public string Real(string path) => Root + path;
 
+    /// <summary>
+    /// Whether owners are set to root: always for the running system (layout.md §2), under a
+    /// root prefix only when running as root (§7), so packagers need no privileges.
+    /// </summary>
+    public bool SetsOwners => Root.Length == 0 || Files.Unix.IsRoot;
+
     public string InHome(string relative) => Home + "/" + relative;
 
     public string Bin(string name) => InHome("bin/" + name);
