@@ -68,7 +68,7 @@ internal static partial class Unix
         // struct statx: stx_mask u32 @0, stx_blksize u32 @4, stx_attributes u64 @8, stx_nlink u32 @16,
         // stx_uid u32 @20, stx_gid u32 @24, stx_mode u16 @28, stx_ino u64 @32, stx_size u64 @40.
         var mode = *(ushort*)(buffer + 28);
-        result = new StatResult(mode & 0xF000, mode & 0xFFF, *(int*)(buffer + 20), *(int*)(buffer + 24), *(long*)(buffer + 40));
+        result = new StatResult(mode & 0xF000, mode & 0xFFF, *(int*)(buffer + 20), *(int*)(buffer + 24), *(long*)(buffer + 40), *(long*)(buffer + 32));
         return true;
     }
 
@@ -141,5 +141,5 @@ internal static partial class Unix
     public const int TypeLink = 0xA000;
 }
 
-/// <summary>The fields of statx the installer needs: file type bits, permission bits, owner, size.</summary>
-internal readonly record struct StatResult(int Type, int Permissions, int Uid, int Gid, long Size);
+/// <summary>The fields of statx the installer needs: file type bits, permission bits, owner, size, inode.</summary>
+internal readonly record struct StatResult(int Type, int Permissions, int Uid, int Gid, long Size, long Inode);

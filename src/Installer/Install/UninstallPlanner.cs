@@ -6,7 +6,7 @@ namespace MiniQmail.Installer.Install;
 /// Computes how to undo an install from its manifest: remove what install made (only if it is
 /// still what install made), put back what it displaced, give directories back their old mode
 /// and owner, and remove the directories it created once they are empty. The control files stay
-/// unless <paramref name="purge"/> is set.
+/// unless <c>purge</c> is set; with it, the control directory and the home go as well once empty.
 /// </summary>
 public static class UninstallPlanner
 {
@@ -58,6 +58,16 @@ public static class UninstallPlanner
         actions.AddRange(restores.DistinctBy(r => r.Path));
         actions.Add(new SaveManifest(target.ManifestPath, null));
         actions.AddRange(directories);
+        if (purge)
+        {
+            // The home and its control directory go too once empty, even when an earlier
+            // uninstall without --purge left them behind and the manifest no longer names them.
+            foreach (var dir in new[] { target.InHome("control"), target.Home })
+            {
+                if (!actions.Any(a => a is RemoveDirectory && a.Path == dir))
+                    actions.Add(new RemoveDirectory(dir));
+            }
+        }
         return new InstallPlan(target, actions, warnings, loaded, null);
     }
 
