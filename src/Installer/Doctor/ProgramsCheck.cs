@@ -14,32 +14,32 @@ public sealed class ProgramsCheck : IDoctorCheck
         var target = context.Target;
         var missing = new List<string>();
         string? executable = null;
-        foreach (var name in Programs.AllClassicNames.Prepend(Programs.Executable))
+        foreach (var name in InstalledPrograms.AllClassicNames.Prepend(InstalledPrograms.Executable))
         {
             var end = Resolve(target, target.Bin(name), out var why);
             if (end is null)
                 missing.Add($"{name} ({why})");
-            else if (name == Programs.Executable)
+            else if (name == InstalledPrograms.Executable)
                 executable = end;
         }
         yield return missing.Count == 0
-            ? new(CheckStatus.Ok, target.InHome("bin"), $"{Programs.AllClassicNames.Count() + 1} programs, each leads to an executable")
+            ? new(CheckStatus.Ok, target.InHome("bin"), $"{InstalledPrograms.AllClassicNames.Count() + 1} programs, each leads to an executable")
             : new(CheckStatus.Failed, target.InHome("bin"), "broken: " + string.Join(", ", missing));
 
-        var queue = FileSnapshot.Take(target.Real(target.Bin(Programs.QueueLink)));
-        yield return queue.Kind == EntryKind.Link && queue.LinkTarget == Programs.QmqpClient
-            ? new(CheckStatus.Ok, target.Bin(Programs.QueueLink), $"-> {Programs.QmqpClient}")
-            : new(CheckStatus.Failed, target.Bin(Programs.QueueLink), $"is not a link to {Programs.QmqpClient}");
+        var queue = FileSnapshot.Take(target.Real(target.Bin(InstalledPrograms.QueueLink)));
+        yield return queue.Kind == EntryKind.Link && queue.LinkTarget == InstalledPrograms.QmqpClient
+            ? new(CheckStatus.Ok, target.Bin(InstalledPrograms.QueueLink), $"-> {InstalledPrograms.QmqpClient}")
+            : new(CheckStatus.Failed, target.Bin(InstalledPrograms.QueueLink), $"is not a link to {InstalledPrograms.QmqpClient}");
 
         if (executable is not null)
         {
             yield return File.Exists(Path.Combine(Path.GetDirectoryName(executable)!, "libcoreclr.so"))
-                ? new(CheckStatus.Ok, Programs.Executable, "self-contained: needs no .NET on this host")
-                : new(CheckStatus.Warning, Programs.Executable, "framework-dependent: needs the .NET 10 runtime on this host");
+                ? new(CheckStatus.Ok, InstalledPrograms.Executable, "self-contained: needs no .NET on this host")
+                : new(CheckStatus.Warning, InstalledPrograms.Executable, "framework-dependent: needs the .NET 10 runtime on this host");
         }
 
         var wrapper = target.Bin("sendmail");
-        foreach (var link in Programs.SendmailLinks)
+        foreach (var link in InstalledPrograms.SendmailLinks)
         {
             var now = FileSnapshot.Take(target.Real(link));
             yield return now.Kind switch

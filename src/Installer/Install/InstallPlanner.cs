@@ -78,12 +78,12 @@ public sealed class InstallPlanner
                 ? Modes.Program : Modes.Data;
             EnsureFile(dest, source, null, mode);
         }
-        EnsureLink(_target.Bin(Programs.Executable), "../lib/mini-qmail/" + Programs.Executable, displaceFiles: true);
-        foreach (var name in Programs.Names)
-            EnsureLink(_target.Bin(name), Programs.Executable, displaceFiles: true);
+        EnsureLink(_target.Bin(InstalledPrograms.Executable), "../lib/mini-qmail/" + InstalledPrograms.Executable, displaceFiles: true);
+        foreach (var name in InstalledPrograms.Names)
+            EnsureLink(_target.Bin(name), InstalledPrograms.Executable, displaceFiles: true);
 
         // Step 3: qmail-queue, relative, so the home can move.
-        EnsureLink(_target.Bin(Programs.QueueLink), Programs.QmqpClient, displaceFiles: true);
+        EnsureLink(_target.Bin(InstalledPrograms.QueueLink), InstalledPrograms.QmqpClient, displaceFiles: true);
 
         // Step 4: man pages.
         foreach (var page in _options.ManPages)
@@ -94,7 +94,7 @@ public sealed class InstallPlanner
         }
 
         // Step 5: the sendmail links; a real sendmail is left alone unless asked (layout.md §7).
-        foreach (var link in Programs.SendmailLinks)
+        foreach (var link in InstalledPrograms.SendmailLinks)
         {
             EnsureDirectory(Path.GetDirectoryName(link)!, fixAttributes: false);
             EnsureLink(link, _target.Bin("sendmail"), displaceFiles: _options.ReplaceSendmail);
@@ -105,9 +105,9 @@ public sealed class InstallPlanner
     private List<string> BundleFiles(out string? error)
     {
         error = null;
-        if (!File.Exists(Path.Combine(_options.Bundle, Programs.Executable)))
+        if (!File.Exists(Path.Combine(_options.Bundle, InstalledPrograms.Executable)))
         {
-            error = $"no {Programs.Executable} executable in it (give the bundle directory with --from)";
+            error = $"no {InstalledPrograms.Executable} executable in it (give the bundle directory with --from)";
             return [];
         }
         try

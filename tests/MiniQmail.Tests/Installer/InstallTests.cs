@@ -20,7 +20,7 @@ public class InstallTests
             Assert.Equal(EntryKind.Directory, d.Kind);
             Assert.Equal(Modes.Directory, d.Mode);
         }
-        foreach (var name in Programs.Names)
+        foreach (var name in InstalledPrograms.Names)
         {
             var link = InstallScratch.Look(s.Real($"{Home}/bin/{name}"));
             Assert.Equal(EntryKind.Link, link.Kind);
@@ -28,7 +28,7 @@ public class InstallTests
         }
         Assert.Equal("qmail-qmqpc", InstallScratch.Look(s.Real(Home + "/bin/qmail-queue")).LinkTarget);
         Assert.Equal("../lib/mini-qmail/mini-qmail", InstallScratch.Look(s.Real(Home + "/bin/mini-qmail")).LinkTarget);
-        foreach (var link in Programs.SendmailLinks)
+        foreach (var link in InstalledPrograms.SendmailLinks)
             Assert.Equal(Home + "/bin/sendmail", InstallScratch.Look(s.Real(link)).LinkTarget);
 
         var exe = InstallScratch.Look(s.Real(Home + "/lib/mini-qmail/mini-qmail"));

@@ -5,7 +5,7 @@ namespace MiniQmail.Installer.Install;
 /// list. Each is a symbolic link to the one executable, which dispatches on the name it was
 /// started under.
 /// </summary>
-public static class Programs
+public static class InstalledPrograms
 {
     /// <summary>The executable every program name leads to.</summary>
     public const string Executable = "mini-qmail";
