@@ -31,6 +31,14 @@ internal static class Program
                 return ConfigMiniProgram.Run(name, args, env);
             case "qmail-showctl":
                 return ShowCtlProgram.Run(env);
+            case "qail":
+                return MailReaderPrograms.Run(name, "Mail", args, env);
+            case "elq":
+                return MailReaderPrograms.Run(name, "elm", args, env);
+            case "pinq":
+                return MailReaderPrograms.Run(name, "pine", args, env);
+            case "maildirwatch":
+                return MaildirWatchProgram.Run(name, env);
             default:
                 return null;
         }
