@@ -37,6 +37,9 @@ internal static class InstallRunner
         }
         if (dryRun)
             return 0;
+        // Uninstall may delete the very files this process runs from; whatever a failure
+        // message needs must be loaded before that.
+        Console.Error.Flush();
         var result = PlanExecutor.Execute(plan, setOwners);
         if (result.Failure is { } failure)
         {

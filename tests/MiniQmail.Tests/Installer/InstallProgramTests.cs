@@ -96,4 +96,14 @@ public class InstallProgramTests(InstalledTree tree) : IClassFixture<InstalledTr
         Assert.Equal(0, ProgramRunner.Run(Programs.Executable, ["uninstall", "--root", s.Root, "--home", Home]).ExitCode);
         Assert.Equal(before, s.Picture());
     }
+
+    [Fact]
+    public void The_installed_program_can_uninstall_the_installation_it_runs_from()
+    {
+        using var s = new InstallScratch();
+        Assert.Equal(0, ProgramRunner.Run(Programs.Executable, ["install", "--root", s.Root, "--home", Home]).ExitCode);
+        var result = ProgramRunner.Run(s.Real(Home + "/bin/mini-qmail"), ["uninstall", "--root", s.Root, "--home", Home, "--purge"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(Directory.GetFileSystemEntries(s.Root));
+    }
 }
