@@ -41,7 +41,7 @@ public class InstallTests
     }
 
     [Fact]
-    public void Man_pages_for_the_main_programs_are_installed_with_mode_0644()
+    public void Every_man_page_of_the_repository_is_installed_with_mode_0644()
     {
         using var s = new InstallScratch();
         Assert.True(s.Install().Succeeded);
@@ -51,6 +51,11 @@ public class InstallTests
             Assert.Equal(Modes.Data, InstallScratch.Look(path).Mode);
             Assert.StartsWith(".TH ", File.ReadAllText(path), StringComparison.Ordinal);
         }
+        var repoPages = Directory.GetFiles(Path.Combine(Support.Programs.RepoRoot, "man"), "*.?", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Path.Combine(Support.Programs.RepoRoot, "man"), p)).Order(StringComparer.Ordinal);
+        var installed = Directory.GetFiles(s.Real(Home + "/man"), "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(s.Real(Home + "/man"), p)).Order(StringComparer.Ordinal);
+        Assert.Equal(repoPages, installed);
     }
 
     [Fact]
