@@ -14,7 +14,8 @@ internal static class DoctorCommand
         command.SetAction(parse =>
         {
             var failed = false;
-            foreach (var result in Doctor.Run(new DoctorContext(target.Get(parse)), Doctor.DefaultChecks))
+            var context = new DoctorContext(target.Get(parse), Edges.ProcessEnvironment.Current.Layout.Home);
+            foreach (var result in Doctor.Run(context, Doctor.DefaultChecks))
             {
                 failed |= result.Status == CheckStatus.Failed;
                 Console.Out.WriteLine(result.ToString());

@@ -18,7 +18,8 @@ public sealed record CheckResult(CheckStatus Status, string Subject, string Deta
 }
 
 /// <summary>What the checks look at: the installation (with its root prefix) and the layout the programs use.</summary>
-public sealed record DoctorContext(InstallTarget Target, CancellationToken Cancellation = default)
+/// <param name="ProgramsHome">The home the installed programs will use when started the way the doctor was (MINIQMAIL_HOME or the default); null to skip that check.</param>
+public sealed record DoctorContext(InstallTarget Target, string? ProgramsHome = null, CancellationToken Cancellation = default)
 {
     /// <summary>The layout with real paths (root prefix included), for reading control files.</summary>
     public Layout Layout => new(Target.Real(Target.Home));

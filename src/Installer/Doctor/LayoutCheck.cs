@@ -8,6 +8,8 @@ public sealed class LayoutCheck : IDoctorCheck
     public IEnumerable<CheckResult> Run(DoctorContext context)
     {
         var target = context.Target;
+        if (context.ProgramsHome is { } used && used != target.Home)
+            yield return new(CheckStatus.Warning, target.Home, $"the programs use {used} here: set MINIQMAIL_HOME={target.Home} for everything that sends mail");
         foreach (var dir in target.LayoutDirectories.Take(3))
         {
             var now = FileSnapshot.Take(target.Real(dir));

@@ -111,4 +111,15 @@ public class DoctorTests
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("FAIL: control/qmqpservers: ", bad.StdoutText, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_home_the_programs_will_not_find_is_a_warning()
+    {
+        using var s = new InstallScratch();
+        Assert.True(s.Install().Succeeded);
+        var lines = Doctor.Run(new DoctorContext(s.Target, ProgramsHome: "/var/mini-qmail-elsewhere"), [new LayoutCheck()]).ToList();
+        Assert.Equal(CheckStatus.Warning, lines[0].Status);
+        Assert.Contains($"set MINIQMAIL_HOME={Home}", lines[0].Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Doctor.Run(new DoctorContext(s.Target, ProgramsHome: Home), [new LayoutCheck()]), r => r.Status != CheckStatus.Ok);
+    }
 }
