@@ -14,7 +14,7 @@ internal static class InstallCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be done and change nothing." };
         var replace = new Option<bool>("--replace-sendmail") { Description = "Move an existing /usr/sbin/sendmail or /usr/lib/sendmail that is not a link aside (uninstall puts it back)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each action." };
-        var command = new Command("install", "Install the programs, links and man pages under the home (layout.md §7); re-running changes nothing. Every change is recorded for uninstall.");
+        var command = new Command("install", "Install the programs, the sendmail links and the man pages under the home. Re-running changes nothing; every change is recorded for uninstall.");
         target.AddTo(command);
         command.Options.Add(from);
         command.Options.Add(dryRun);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MiniQmail.Installer.Files;
 
 namespace MiniQmail.Installer.Install;
 
@@ -125,9 +126,9 @@ public sealed class InstallPlanner
         }
     }
 
-    private Files.FileSnapshot Look(string path) => Files.FileSnapshot.Take(_target.Real(path));
+    private FileSnapshot Look(string path) => FileSnapshot.Take(_target.Real(path));
 
-    private bool OwnerWrong(Files.FileSnapshot s) => _options.SetOwners && (s.Uid != 0 || s.Gid != 0);
+    private bool OwnerWrong(FileSnapshot s) => _options.SetOwners && (s.Uid != 0 || s.Gid != 0);
 
     private void Fail(string verb, string path, string reason) => _failure ??= new InstallFailure(verb, _target.Real(path), reason);
 
@@ -142,10 +143,10 @@ public sealed class InstallPlanner
         var now = Look(path);
         switch (now.Kind)
         {
-            case Files.EntryKind.Missing:
+            case EntryKind.Missing:
                 _actions.Add(new MakeDirectory(path));
                 break;
-            case Files.EntryKind.Directory:
+            case EntryKind.Directory:
                 if (fixAttributes && (now.Mode != Modes.Directory || OwnerWrong(now)))
                     _actions.Add(new FixDirectory(path, now.Mode, now.Uid, now.Gid));
                 break;
@@ -170,9 +171,9 @@ public sealed class InstallPlanner
             return;
         }
         var now = Look(path);
-        if (now.Kind == Files.EntryKind.File && now.Mode == mode && !OwnerWrong(now) && SameContent(path, sha))
+        if (now.Kind == EntryKind.File && now.Mode == mode && !OwnerWrong(now) && SameContent(path, sha))
             return;
-        if (now.Kind is Files.EntryKind.Directory or Files.EntryKind.Other)
+        if (now.Kind is EntryKind.Directory or EntryKind.Other)
         {
             Fail("write", path, "exists and is not a regular file");
             return;
@@ -189,18 +190,18 @@ public sealed class InstallPlanner
         var now = Look(path);
         switch (now.Kind)
         {
-            case Files.EntryKind.Link when now.LinkTarget == target:
+            case EntryKind.Link when now.LinkTarget == target:
                 return;
-            case Files.EntryKind.Missing:
+            case EntryKind.Missing:
                 break;
-            case Files.EntryKind.Link:
+            case EntryKind.Link:
                 if (!_manifest.Contains(ManifestKind.Link, path))
                     PlanDisplace(path);
                 break;
-            case Files.EntryKind.File when displaceFiles || _manifest.Contains(ManifestKind.File, path):
+            case EntryKind.File when displaceFiles || _manifest.Contains(ManifestKind.File, path):
                 PlanDisplace(path);
                 break;
-            case Files.EntryKind.File:
+            case EntryKind.File:
                 _warnings.Add($"{_target.Real(path)} exists and is not a symbolic link; not replaced");
                 return;
             default:

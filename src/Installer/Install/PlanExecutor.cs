@@ -48,7 +48,8 @@ public static class PlanExecutor
         switch (action)
         {
             case MakeDirectory:
-                Directory.CreateDirectory(path);
+                // Created with 0755 at most (the umask can only take away), then set exactly.
+                Directory.CreateDirectory(path, Modes.Directory);
                 return SetAttributes(path, Modes.Directory, owner);
             case FixDirectory:
                 return SetAttributes(path, Modes.Directory, owner);
