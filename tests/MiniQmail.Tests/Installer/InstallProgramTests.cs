@@ -106,4 +106,18 @@ public class InstallProgramTests(InstalledTree tree) : IClassFixture<InstalledTr
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Empty(Directory.GetFileSystemEntries(s.Root));
     }
+
+    [Fact]
+    public void Even_with_umask_000_nothing_installed_is_group_or_world_writable()
+    {
+        using var s = new InstallScratch();
+        var result = ProgramRunner.Run("/bin/sh", ["-c", "umask 000 && exec \"$0\" \"$@\"", Programs.Executable, "install", "--root", s.Root, "--home", Home]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var path in s.Picture().Keys)
+        {
+            var look = InstallScratch.Look(s.Real(path));
+            if (look.Kind != MiniQmail.Installer.Files.EntryKind.Link)
+                Assert.True((look.Mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0, $"{path}: {Modes.Octal(look.Mode)}");
+        }
+    }
 }
