@@ -79,6 +79,7 @@ public sealed class InstallPlanner
                 ? Modes.Program : Modes.Data;
             EnsureFile(dest, source, null, mode);
         }
+        RemoveStaleProgramFiles(files);
         EnsureLink(_target.Bin(InstalledPrograms.Executable), "../lib/mini-qmail/" + InstalledPrograms.Executable, displaceFiles: true);
         foreach (var name in InstalledPrograms.Names)
             EnsureLink(_target.Bin(name), InstalledPrograms.Executable, displaceFiles: true);
@@ -99,6 +100,21 @@ public sealed class InstallPlanner
         {
             EnsureDirectory(Path.GetDirectoryName(link)!, fixAttributes: false);
             EnsureLink(link, _target.Bin("sendmail"), displaceFiles: _options.ReplaceSendmail);
+        }
+    }
+
+    /// <summary>
+    /// Files an earlier install put under lib/mini-qmail that this bundle no longer has (a
+    /// self-contained runtime replaced by a framework-dependent build, say) are removed, unless
+    /// someone changed them since.
+    /// </summary>
+    private void RemoveStaleProgramFiles(List<string> files)
+    {
+        var wanted = files.Select(f => _target.ProgramDir + "/" + f).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in _manifest.Entries.Where(e => e.Kind == ManifestKind.File && e.Path.StartsWith(_target.ProgramDir + "/", StringComparison.Ordinal)))
+        {
+            if (!wanted.Contains(entry.Path) && Look(entry.Path).Kind == EntryKind.File && SameContent(entry.Path, entry.Detail))
+                _actions.Add(new RemoveFile(entry.Path));
         }
     }
 

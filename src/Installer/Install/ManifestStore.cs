@@ -62,6 +62,9 @@ public static class ManifestStore
             case MakeLink l:
                 manifest.Add(new ManifestEntry(ManifestKind.Link, l.Path, l.Target));
                 break;
+            case RemoveFile r:
+                manifest.Entries.RemoveAll(e => e.Kind == ManifestKind.File && e.Path == r.Path);
+                break;
             case Displace m:
                 // Displaced things are never replaced in the record: each has its own backup.
                 manifest.Entries.Add(new ManifestEntry(ManifestKind.Displaced, m.Path, m.Backup));

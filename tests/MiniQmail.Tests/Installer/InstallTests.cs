@@ -123,6 +123,20 @@ public class InstallTests
     }
 
     [Fact]
+    public void A_file_the_new_bundle_no_longer_has_is_removed_and_forgotten()
+    {
+        using var s = new InstallScratch();
+        Assert.True(s.Install().Succeeded);
+        File.Delete(Path.Combine(s.Bundle, "runtimes", "libnative.so"));
+
+        Assert.True(s.Install().Succeeded);
+        Assert.False(File.Exists(s.Real(Home + "/lib/mini-qmail/runtimes/libnative.so")));
+        Assert.True(ManifestStore.TryLoad(s.Target, out var manifest, out _));
+        Assert.Null(manifest!.Find(ManifestKind.File, Home + "/lib/mini-qmail/runtimes/libnative.so"));
+        Assert.Empty(InstallPlanner.Plan(s.Options()).Actions);
+    }
+
+    [Fact]
     public void A_real_sendmail_is_left_alone_with_the_warning_of_the_spec()
     {
         using var s = new InstallScratch();
