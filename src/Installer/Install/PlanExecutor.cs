@@ -18,18 +18,18 @@ public static class PlanExecutor
         var done = 0;
         foreach (var action in plan.Actions)
         {
-            string? error;
+            StepFailure? step;
             try
             {
-                error = Run(action, target, setOwners ? Root : null);
+                step = Run(action, target, setOwners ? Root : null);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                error = e.Message;
+                step = new StepFailure(null, e.Message);
             }
-            if (error is not null)
+            if (step is not null)
             {
-                var failure = new InstallFailure(action.Verb, target.Real(action.Path), error);
+                var failure = new InstallFailure(step.Verb ?? action.Verb, target.Real(action.Path), step.Reason);
                 if (done > 0 && plan.Actions[^1] is SaveManifest { Content: not null } save)
                     AtomicFile.TryWrite(target.Real(save.Path), manifest.Format(), Modes.Data, out _, setOwners ? Root : null);
                 return new InstallResult(done, failure);
@@ -40,8 +40,13 @@ public static class PlanExecutor
         return new InstallResult(done, null);
     }
 
-    /// <summary>Carries out one action; the reason when it failed.</summary>
-    private static string? Run(InstallAction action, InstallTarget target, (int, int)? owner)
+    /// <summary>Why a step failed; <see cref="Verb"/> when it is not the action's own (a chown inside a mkdir).</summary>
+    private sealed record StepFailure(string? Verb, string Reason);
+
+    private static StepFailure? Failed(bool ok, string? error) => ok ? null : new StepFailure(null, error ?? "unknown error");
+
+    /// <summary>Carries out one action; why it failed, or null.</summary>
+    private static StepFailure? Run(InstallAction action, InstallTarget target, (int, int)? owner)
     {
         var path = target.Real(action.Path);
         string? error = null;
@@ -56,11 +61,11 @@ public static class PlanExecutor
             case RestoreAttributes r:
                 return SetAttributes(path, r.Mode, (r.Uid, r.Gid));
             case CopyFile c:
-                return AtomicFile.TryCopy(c.Source, path, c.Mode, out error, owner) ? null : error;
+                return Failed(AtomicFile.TryCopy(c.Source, path, c.Mode, out error, owner), error);
             case WriteContent w:
-                return AtomicFile.TryWrite(path, w.Content, w.Mode, out error, owner) ? null : error;
+                return Failed(AtomicFile.TryWrite(path, w.Content, w.Mode, out error, owner), error);
             case SaveManifest { Content: { } content }:
-                return AtomicFile.TryWrite(path, content, Modes.Data, out error, owner) ? null : error;
+                return Failed(AtomicFile.TryWrite(path, content, Modes.Data, out error, owner), error);
             case SaveManifest or RemoveFile:
                 if (FileSnapshot.Take(path).Exists)
                     File.Delete(path);
@@ -69,27 +74,26 @@ public static class PlanExecutor
                 if (FileSnapshot.Take(path).Kind == EntryKind.Link)
                     File.Delete(path);
                 File.CreateSymbolicLink(path, l.Target);
-                return owner is { } o && !Unix.TrySetOwner(path, o.Item1, o.Item2, out error) ? error : null;
+                return owner is { } o && !Unix.TrySetOwner(path, o.Item1, o.Item2, out error) ? new StepFailure("chown", error!) : null;
             case Displace d:
-                return Mover.TryMove(path, target.Real(d.Backup), out error) ? null : error;
+                return Failed(Mover.TryMove(path, target.Real(d.Backup), out error), error);
             case Restore r:
                 if (FileSnapshot.Take(path).Exists)
-                    return $"something is in the way; the old file stays at {target.Real(r.Backup)}";
-                return Mover.TryMove(target.Real(r.Backup), path, out error) ? null : error;
+                    return new StepFailure(null, $"something is in the way; the old file stays at {target.Real(r.Backup)}");
+                return Failed(Mover.TryMove(target.Real(r.Backup), path, out error), error);
             case RemoveDirectory:
                 if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any())
                     Directory.Delete(path);
                 return null;
             default:
-                return $"unknown action {action.GetType().Name}";
+                return new StepFailure(null, $"unknown action {action.GetType().Name}");
         }
     }
 
-    private static string? SetAttributes(string path, UnixFileMode mode, (int Uid, int Gid)? owner)
+    private static StepFailure? SetAttributes(string path, UnixFileMode mode, (int Uid, int Gid)? owner)
     {
-        string? error = null;
-        if (owner is { } o && !Unix.TrySetOwner(path, o.Uid, o.Gid, out error))
-            return error;
+        if (owner is { } o && !Unix.TrySetOwner(path, o.Uid, o.Gid, out var error))
+            return new StepFailure("chown", error!);
         File.SetUnixFileMode(path, mode);
         return null;
     }
