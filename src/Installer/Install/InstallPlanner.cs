@@ -129,7 +129,8 @@ public sealed class InstallPlanner
         }
         try
         {
-            return Directory.EnumerateFiles(_options.Bundle, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            // Links in the bundle (an install-mini link next to the executable, say) are not copied.
+            return Directory.EnumerateFiles(_options.Bundle, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
                 .Select(f => Path.GetRelativePath(_options.Bundle, f))
                 .Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal) && !f.EndsWith(".dbg", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)

@@ -23,6 +23,7 @@ public sealed class InstallScratch : IDisposable
         File.WriteAllText(Path.Combine(Bundle, "mini-qmail.dll"), "fake assembly");
         File.WriteAllText(Path.Combine(Bundle, "mini-qmail.pdb"), "symbols are not installed");
         File.WriteAllText(Path.Combine(Bundle, "runtimes", "libnative.so"), "fake native library");
+        File.CreateSymbolicLink(Path.Combine(Bundle, "install-mini"), "mini-qmail");
     }
 
     public string Dir { get; }

@@ -37,6 +37,7 @@ public class InstallTests
         Assert.Equal(Modes.Data, InstallScratch.Look(s.Real(Home + "/lib/mini-qmail/mini-qmail.dll")).Mode);
         Assert.True(File.Exists(s.Real(Home + "/lib/mini-qmail/runtimes/libnative.so")));
         Assert.False(File.Exists(s.Real(Home + "/lib/mini-qmail/mini-qmail.pdb")));
+        Assert.False(InstallScratch.Look(s.Real(Home + "/lib/mini-qmail/install-mini")).Exists);
         Assert.Empty(Directory.GetFileSystemEntries(s.Real(Home + "/control")));
     }
 
