@@ -10,15 +10,13 @@ internal static class UninstallCommand
     {
         var target = new TargetOptions();
         var purge = new Option<bool>("--purge") { Description = "Also delete the control files." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be done and change nothing." };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each action." };
+        var plan = new PlanOptions();
         var command = new Command("uninstall", "Remove what install created and put back every file it displaced, byte for byte. Control files stay unless --purge.");
         target.AddTo(command);
         command.Options.Add(purge);
-        command.Options.Add(dryRun);
-        command.Options.Add(verbose);
+        plan.AddTo(command);
         command.SetAction(parse =>
-            InstallRunner.Uninstall("mini-qmail uninstall", target.Get(parse), parse.GetValue(purge), parse.GetValue(dryRun), parse.GetValue(verbose)));
+            InstallRunner.Uninstall("mini-qmail uninstall", target.Get(parse), parse.GetValue(purge), parse.GetValue(plan.DryRun), parse.GetValue(plan.Verbose)));
         return command;
     }
 }
