@@ -219,6 +219,7 @@ public sealed class InstallPlanner
                 PlanDisplace(path);
                 break;
             case EntryKind.File:
+            case EntryKind.Directory or EntryKind.Other when !displaceFiles:
                 _warnings.Add($"{_target.Real(path)} exists and is not a symbolic link; not replaced");
                 return;
             default:

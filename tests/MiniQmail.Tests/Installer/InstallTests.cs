@@ -153,6 +153,17 @@ public class InstallTests
     }
 
     [Fact]
+    public void A_directory_where_a_sendmail_link_goes_is_left_alone_with_the_warning()
+    {
+        using var s = new InstallScratch();
+        Directory.CreateDirectory(s.Real("/usr/lib/sendmail"));
+        var plan = InstallPlanner.Plan(s.Options());
+        Assert.Null(plan.Failure);
+        Assert.Equal([$"{s.Root}/usr/lib/sendmail exists and is not a symbolic link; not replaced"], plan.Warnings);
+        Assert.Equal("link", InstallPlanner.Plan(s.Options(replaceSendmail: true)).Failure!.Verb);
+    }
+
+    [Fact]
     public void Replace_sendmail_moves_it_to_a_backup_recorded_in_the_manifest()
     {
         using var s = new InstallScratch();
