@@ -25,6 +25,8 @@ internal static class ModernCli
         ("forward", "forward", "Forward standard input to the addresses (needs NEWSENDER and DTLINE)."),
         ("maildirmake", "maildirmake", "Create a maildir: maildirmake name."),
         ("maildir2mbox", "maildir2mbox", "Move the messages of $MAILDIR into the mbox $MAIL (through $MAILTMP)."),
+        ("config-mini", "config-mini", "Write control/me, defaultdomain, plusdomain, idhost and qmqpservers: config-mini me defaultdomain plusdomain idhost qmqpserver ..."),
+        ("showctl", "qmail-showctl", "Print the control files and what they mean (qmail-showctl)."),
     ];
 
     public static int Run(string[] args)
@@ -43,6 +45,9 @@ internal static class ModernCli
             root.Subcommands.Add(sub);
         }
         root.Subcommands.Add(SinkCommand.Create());
+        root.Subcommands.Add(InstallCommand.Create());
+        root.Subcommands.Add(UninstallCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
