@@ -51,7 +51,11 @@ internal static class RawProcess
     {
         Load();
         var block = new List<byte[]>();
-        foreach (var name in _names!.Concat(extra.Where(e => !_environment!.ContainsKey(e))))
+        var names = new List<string>(_names!);
+        foreach (var name in extra)
+            if (!_environment!.ContainsKey(name))
+                names.Add(name);
+        foreach (var name in names)
             if (lookup(name) is { } value)
                 block.Add([.. Encoding.UTF8.GetBytes(name), (byte)'=', .. value]);
         return block;
