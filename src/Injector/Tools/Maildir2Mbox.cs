@@ -48,12 +48,18 @@ public static class Maildir2Mbox
         FileStream mbox;
         try
         {
-            // FileShare.None takes an exclusive lock on the mbox for the whole run.
-            mbox = new FileStream(mailPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Opened for appending, created if missing; no .NET share lock (that one fails at
+            // once when held): an exclusive flock, which waits, as the original's lock does.
+            mbox = new FileStream(mailPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fatal($"unable to lock {mail}: {e.Message}");
+            return Fatal($"unable to open {mail}: {e.Message}");
+        }
+        if (FileLock.Exclusive(mbox.SafeFileHandle) is { } lockError)
+        {
+            mbox.Dispose();
+            return Fatal($"unable to lock {mail}: error {lockError}");
         }
         using (mbox)
         {
