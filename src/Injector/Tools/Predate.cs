@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using MiniQmail.Injector.Handoff;
@@ -27,8 +28,7 @@ public static class Predate
         if (rc != 0)
         {
             Spawn.Close(writeEnd);
-            var reason = rc == 2 ? "file does not exist" : $"error {rc}";
-            return (111, $"predate: fatal: unable to run {Encoding.UTF8.GetString(args[0])}: {reason}\n");
+            return (111, $"predate: fatal: unable to run {Encoding.UTF8.GetString(args[0])}: {Marshal.GetPInvokeErrorMessage(rc)}\n");
         }
         using (var pipe = new FileStream(new SafeFileHandle(writeEnd, ownsHandle: true), FileAccess.Write, bufferSize: 0))
         {
