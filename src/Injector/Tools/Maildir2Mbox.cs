@@ -59,7 +59,7 @@ public static class Maildir2Mbox
         if (FileLock.Exclusive(mbox.SafeFileHandle) is { } lockError)
         {
             mbox.Dispose();
-            return Fatal($"unable to lock {mail}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(lockError.Value)}");
+            return Fatal($"unable to lock {mail}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(lockError)}");
         }
         using (mbox)
         {
