@@ -21,8 +21,6 @@ internal static class InstallCommand
         command.SetAction(parse =>
         {
             var where = target.Get(parse);
-            if (where.Home != Edges.ProcessEnvironment.Current.Layout.Home)
-                Edges.Stdio.Warning("mini-qmail install", $"the programs look in {Edges.ProcessEnvironment.Current.Layout.Home}: set MINIQMAIL_HOME={where.Home} wherever mail is sent");
             var options = new InstallOptions(where, Path.GetFullPath(parse.GetValue(from) ?? InstallRunner.RunningBundle), where.SetsOwners, parse.GetValue(replace), ManPage.Embedded);
             return InstallRunner.Install("mini-qmail install", options, parse.GetValue(plan.DryRun), parse.GetValue(plan.Verbose));
         });

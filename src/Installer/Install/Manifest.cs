@@ -30,7 +30,7 @@ public sealed class Manifest
     private const string Header = "# mini-qmail install manifest 1: kind, path, detail; read by mini-qmail uninstall";
 
     /// <summary>Where the manifest lives, relative to the home.</summary>
-    public const string RelativePath = "lib/install-manifest";
+    public const string RelativePath = Control.Layout.ManifestRelativePath;
 
     public List<ManifestEntry> Entries { get; } = [];
 

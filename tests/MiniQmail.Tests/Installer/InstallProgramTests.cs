@@ -34,6 +34,18 @@ public class InstallProgramTests(InstalledTree tree) : IClassFixture<InstalledTr
     public static TheoryData<string> ClassicNames() => new(InstalledPrograms.AllClassicNames);
 
     [Fact]
+    public void Installed_programs_find_their_home_without_MINIQMAIL_HOME()
+    {
+        // Cron gives jobs a bare environment: a tree installed under another home (here a
+        // scratch root) must still find its control files.
+        var result = ProgramRunner.Run(tree.Bin("qmail-showctl"), env: new Dictionary<string, string?> { ["TMPDIR"] = tree.Root });
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith($"qmail home directory: {tree.HomeDir}.\n", result.StdoutText, StringComparison.Ordinal);
+        var elsewhere = ProgramRunner.Run(tree.Bin("qmail-showctl"), env: new Dictionary<string, string?> { ["MINIQMAIL_HOME"] = tree.Root });
+        Assert.StartsWith($"qmail home directory: {tree.Root}.\n", elsewhere.StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dry_run_prints_the_plan_and_touches_nothing()
     {
         var root = Directory.CreateTempSubdirectory("mini-qmail-dry.").FullName;
