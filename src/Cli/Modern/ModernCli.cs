@@ -35,6 +35,8 @@ internal static class ModernCli
             root.Subcommands.Add(sub);
         }
         root.Subcommands.Add(SinkCommand.Create());
+        root.Subcommands.Add(QueueCommand.Create());
+        root.Subcommands.Add(FlushCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -64,17 +64,18 @@ public sealed class SqliteQueueStore : IQueueStore
         var path = DatabasePath(directory);
         try
         {
+            const UnixFileMode shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
             if (!Directory.Exists(directory))
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                    | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute);
+            {
+                // Normally install makes it (root:group, 2770); a queue made here is the creator's.
+                Directory.CreateDirectory(directory);
+                File.SetUnixFileMode(directory, shared | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
+            }
             if (!File.Exists(path))
             {
-                using var created = File.Open(path, new FileStreamOptions
-                {
-                    Mode = FileMode.OpenOrCreate,
-                    Access = FileAccess.ReadWrite,
-                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite,
-                });
+                // The umask would take the group's write bit; the mode is set explicitly.
+                using var created = new FileStream(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite), FileAccess.ReadWrite);
+                File.SetUnixFileMode(created.SafeFileHandle, shared);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
