@@ -65,7 +65,7 @@ public sealed class EnvelopeReader
             return ScanStatus.Invalid;
         if (_done)
             return ScanStatus.Done;
-        return Fail(_sender is null ? "envelope is empty" : "envelope ends before its terminating NUL");
+        return Fail(_total == 0 ? "envelope is empty" : "envelope ends before its terminating NUL");
     }
 
     private ScanStatus CompleteItem()
