@@ -46,7 +46,8 @@ internal static class Sqlite
     public static void Check(sqlite3 db, int rc, string what)
     {
         if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
-            throw new QueueStoreException($"{what}: {raw.sqlite3_errmsg(db).utf8_to_string()}", raw.sqlite3_extended_errcode(db));
+            throw new QueueStoreException(raw.sqlite3_errmsg(db).utf8_to_string() is { Length: > 0 } message ? message : $"{what} failed ({rc})",
+                raw.sqlite3_extended_errcode(db));
     }
 
     public static void Exec(sqlite3 db, string sql) => Check(db, raw.sqlite3_exec(db, sql), "sql");

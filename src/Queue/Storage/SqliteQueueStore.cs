@@ -41,11 +41,13 @@ public sealed class SqliteQueueStore : IQueueStore
         """;
 
     private readonly sqlite3 _db;
+    private readonly string _path;
     private readonly QueueHooks _hooks;
 
-    private SqliteQueueStore(sqlite3 db, QueueHooks hooks)
+    private SqliteQueueStore(sqlite3 db, string path, QueueHooks hooks)
     {
         _db = db;
+        _path = path;
         _hooks = hooks;
     }
 
@@ -90,22 +92,28 @@ public sealed class SqliteQueueStore : IQueueStore
             db?.Dispose();
             throw new QueueStoreException($"unable to open the queue {path}: {message}", rc);
         }
-        var store = new SqliteQueueStore(db, hooks ?? QueueHooks.None);
+        var store = new SqliteQueueStore(db, path, hooks ?? QueueHooks.None);
         try
         {
-            raw.sqlite3_busy_timeout(db, 60_000);
-            Sqlite.Exec(db, "PRAGMA journal_mode=WAL");
+            raw.sqlite3_busy_timeout(db, (int)BusyWait.TotalMilliseconds);
             Sqlite.Exec(db, durableCommits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             Sqlite.Exec(db, "PRAGMA foreign_keys=ON");
-            using (var version = Sqlite.Prepare(db, "PRAGMA user_version"))
+            // Switching a new database to WAL takes an exclusive lock and SQLite does not wait
+            // for it (nor for another connection's WAL recovery): many processes opening a fresh
+            // queue at once would see "database is locked". Retried with a short random pause.
+            var deadline = DateTime.UtcNow + BusyWait;
+            while (true)
             {
-                version.Step();
-                if (version.Int64(0) == 0)
+                try
                 {
-                    Sqlite.Exec(db, "BEGIN IMMEDIATE");
-                    Sqlite.Exec(db, Schema);
-                    Sqlite.Exec(db, "PRAGMA user_version=1");
-                    Sqlite.Exec(db, "COMMIT");
+                    Sqlite.Exec(db, "PRAGMA journal_mode=WAL");
+                    CreateSchema(db);
+                    break;
+                }
+                catch (QueueStoreException e) when ((e.Code & 0xff) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && DateTime.UtcNow < deadline)
+                {
+                    raw.sqlite3_exec(db, "ROLLBACK");
+                    Thread.Sleep(Random.Shared.Next(5, 50));
                 }
             }
         }
@@ -117,15 +125,39 @@ public sealed class SqliteQueueStore : IQueueStore
         return store;
     }
 
+    /// <summary>Longest wait for another process's lock before giving up.</summary>
+    private static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(60);
+
+    private static void CreateSchema(sqlite3 db)
+    {
+        using (var version = Sqlite.Prepare(db, "PRAGMA user_version"))
+        {
+            version.Step();
+            if (version.Int64(0) != 0)
+                return;
+        }
+        Sqlite.Exec(db, "BEGIN IMMEDIATE");
+        Sqlite.Exec(db, Schema);
+        Sqlite.Exec(db, "PRAGMA user_version=1");
+        Sqlite.Exec(db, "COMMIT");
+    }
+
     public long Enqueue(MessageSource message, Envelope envelope, uint owner, DateTimeOffset now)
     {
         var stamp = now.ToUnixTimeMilliseconds();
-        return InTransaction(() =>
+        try
         {
-            var id = Insert(message, envelope, owner, stamp);
-            _hooks.At(QueueHooks.EnqueueWritten);
-            return id;
-        }, afterCommit: () => _hooks.At(QueueHooks.EnqueueCommitted));
+            return InTransaction(() =>
+            {
+                var id = Insert(message, envelope, owner, stamp);
+                _hooks.At(QueueHooks.EnqueueWritten);
+                return id;
+            }, afterCommit: () => _hooks.At(QueueHooks.EnqueueCommitted));
+        }
+        catch (QueueStoreException e)
+        {
+            throw new QueueStoreException($"unable to write to the queue {_path}: {e.Message}", e.Code, e);
+        }
     }
 
     /// <summary>Inserts a message due at once; inside the caller's transaction.</summary>
