@@ -14,10 +14,12 @@ internal static class Program
         {
             case "qmqp":
                 return QmqpBench.Run(rest);
+            case "queue":
+                return QueueBench.Run(rest);
             case "all":
-                return QmqpBench.Run(rest);
+                return QmqpBench.Run(rest) is var qmqp and not 0 ? qmqp : QueueBench.Run(rest);
             default:
-                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|all] [options]");
+                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|queue|all] [options]");
                 return 100;
         }
     }

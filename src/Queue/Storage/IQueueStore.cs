@@ -40,6 +40,9 @@ public interface IQueueStore : IDisposable
     /// <summary>Ends the leases of flush runs that no longer exist; returns how many messages were freed.</summary>
     int ReleaseDeadLeases(Func<string, bool> isAlive);
 
+    /// <summary>Runs several of these calls as one transaction (one commit for a batch of outcomes).</summary>
+    void Batch(Action body);
+
     IReadOnlyList<QueueEntry> List();
 
     QueueEntry? Get(long id);

@@ -35,13 +35,14 @@ public sealed class QueueStoreException : Exception
 /// </summary>
 internal static class Sqlite
 {
-    private static int _initialized;
-
-    public static void Initialize()
+    private static readonly Lazy<bool> Initialized = new(() =>
     {
-        if (Interlocked.Exchange(ref _initialized, 1) == 0)
-            Batteries_V2.Init();
-    }
+        Batteries_V2.Init();
+        return true;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Loads the native library once; every caller waits until it is ready.</summary>
+    public static void Initialize() => _ = Initialized.Value;
 
     public static void Check(sqlite3 db, int rc, string what)
     {
@@ -59,9 +60,14 @@ internal static class Sqlite
     }
 }
 
-/// <summary>A prepared statement with positional binding (1-based) and checked steps.</summary>
-internal sealed class Statement(sqlite3 db, sqlite3_stmt stmt) : IDisposable
+/// <summary>
+/// A prepared statement with positional binding (1-based) and checked steps. A cached one
+/// (<paramref name="reusable"/>) is only reset by Dispose, for the next use; the cache finalizes it.
+/// </summary>
+internal sealed class Statement(sqlite3 db, sqlite3_stmt stmt, bool reusable = false) : IDisposable
 {
+    public sqlite3_stmt Handle => stmt;
+
     public Statement Bind(int index, long value)
     {
         Sqlite.Check(db, raw.sqlite3_bind_int64(stmt, index, value), "bind");
@@ -110,5 +116,14 @@ internal sealed class Statement(sqlite3 db, sqlite3_stmt stmt) : IDisposable
     public string? Text(int column) =>
         raw.sqlite3_column_type(stmt, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(stmt, column).utf8_to_string();
 
-    public void Dispose() => stmt.Dispose();
+    public void Dispose()
+    {
+        if (!reusable)
+        {
+            stmt.Dispose();
+            return;
+        }
+        raw.sqlite3_reset(stmt);
+        raw.sqlite3_clear_bindings(stmt);
+    }
 }

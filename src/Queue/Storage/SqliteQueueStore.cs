@@ -41,6 +41,7 @@ public sealed class SqliteQueueStore : IQueueStore
         """;
 
     private readonly sqlite3 _db;
+    private readonly Dictionary<string, Statement> _statements = new(StringComparer.Ordinal);
     private readonly string _path;
     private readonly QueueHooks _hooks;
 
@@ -166,12 +167,12 @@ public sealed class SqliteQueueStore : IQueueStore
         if (message.Length > int.MaxValue)
             throw new QueueStoreException("the message is too large for the queue (2 GB at most)", raw.SQLITE_TOOBIG);
         long id;
-        using (var insert = Sqlite.Prepare(_db, "INSERT INTO messages(created, size, envelope, next_attempt, owner) VALUES(?1, ?2, ?3, ?1, ?4)"))
+        using (var insert = Prepare("INSERT INTO messages(created, size, envelope, next_attempt, owner) VALUES(?1, ?2, ?3, ?1, ?4)"))
         {
             insert.Bind(1, stamp).Bind(2, message.Length).Bind(3, envelope.ToQueueForm()).Bind(4, owner).Run();
             id = raw.sqlite3_last_insert_rowid(_db);
         }
-        using (var body = Sqlite.Prepare(_db, "INSERT INTO bodies(id, data) VALUES(?1, ?2)"))
+        using (var body = Prepare("INSERT INTO bodies(id, data) VALUES(?1, ?2)"))
             body.Bind(1, id).BindZeroBlob(2, (int)message.Length).Run();
         WriteBody(id, message);
         return id;
@@ -199,7 +200,7 @@ public sealed class SqliteQueueStore : IQueueStore
 
     public IReadOnlyList<QueueEntry> Claim(string leaseOwner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, bool ignoreSchedule)
     {
-        using var claim = Sqlite.Prepare(_db, $"""
+        using var claim = Prepare($"""
             UPDATE messages SET lease_owner = ?1, lease_until = ?2
             WHERE id IN (SELECT id FROM messages WHERE held = 0 AND lease_until <= ?3 AND (?5 OR next_attempt <= ?3) ORDER BY id LIMIT ?4)
             RETURNING {Columns}
@@ -213,18 +214,23 @@ public sealed class SqliteQueueStore : IQueueStore
 
     public bool AnyDue(DateTimeOffset now, bool ignoreSchedule)
     {
-        using var query = Sqlite.Prepare(_db, "SELECT 1 FROM messages WHERE held = 0 AND lease_until <= ?1 AND (?2 OR next_attempt <= ?1) LIMIT 1");
+        using var query = Prepare("SELECT 1 FROM messages WHERE held = 0 AND lease_until <= ?1 AND (?2 OR next_attempt <= ?1) LIMIT 1");
         return query.Bind(1, now.ToUnixTimeMilliseconds()).Bind(2, ignoreSchedule ? 1 : 0).Step();
     }
 
     public MessageSource ReadBody(long id, string tempDirectory)
     {
-        using (var size = Sqlite.Prepare(_db, "SELECT length(data) FROM bodies WHERE id = ?1"))
+        using (var size = Prepare("SELECT length(data) FROM bodies WHERE id = ?1"))
         {
             if (!size.Bind(1, id).Step())
                 throw new QueueStoreException($"message {id} has no body", raw.SQLITE_CORRUPT);
-            if (size.Int64(0) == 0)
-                return MessageSource.FromBytes(ReadOnlyMemory<byte>.Empty);
+            if (size.Int64(0) <= MessageSpool.DefaultMemoryThreshold)
+            {
+                // Small bodies (nearly all mail) in one read; large ones stream through a temporary file.
+                using var whole = Prepare("SELECT data FROM bodies WHERE id = ?1");
+                whole.Bind(1, id).Step();
+                return MessageSource.FromBytes(whole.Blob(0));
+            }
         }
         Sqlite.Check(_db, raw.sqlite3_blob_open(_db, "main", "bodies", "data", id, 0, out var blob), "blob");
         using (blob)
@@ -253,7 +259,7 @@ public sealed class SqliteQueueStore : IQueueStore
         uint owner = 0;
         return InTransaction(() =>
         {
-            using (var find = Sqlite.Prepare(_db, "SELECT owner FROM messages WHERE id = ?1 AND lease_owner = ?2"))
+            using (var find = Prepare("SELECT owner FROM messages WHERE id = ?1 AND lease_owner = ?2"))
             {
                 if (!find.Bind(1, id).Bind(2, leaseOwner).Step())
                     return false;
@@ -268,7 +274,7 @@ public sealed class SqliteQueueStore : IQueueStore
     public int ReleaseDeadLeases(Func<string, bool> isAlive)
     {
         var owners = new List<string>();
-        using (var query = Sqlite.Prepare(_db, "SELECT DISTINCT lease_owner FROM messages WHERE lease_owner IS NOT NULL"))
+        using (var query = Prepare("SELECT DISTINCT lease_owner FROM messages WHERE lease_owner IS NOT NULL"))
         {
             while (query.Step())
                 owners.Add(query.Text(0)!);
@@ -281,13 +287,13 @@ public sealed class SqliteQueueStore : IQueueStore
 
     public IReadOnlyList<QueueEntry> List()
     {
-        using var query = Sqlite.Prepare(_db, $"SELECT {Columns} FROM messages ORDER BY id");
+        using var query = Prepare($"SELECT {Columns} FROM messages ORDER BY id");
         return ReadEntries(query);
     }
 
     public QueueEntry? Get(long id)
     {
-        using var query = Sqlite.Prepare(_db, $"SELECT {Columns} FROM messages WHERE id = ?1");
+        using var query = Prepare($"SELECT {Columns} FROM messages WHERE id = ?1");
         query.Bind(1, id);
         return ReadEntries(query) is [var entry] ? entry : null;
     }
@@ -303,21 +309,48 @@ public sealed class SqliteQueueStore : IQueueStore
     /// <summary>Runs PRAGMA integrity_check; "ok" when the database is sound.</summary>
     public string IntegrityCheck()
     {
-        using var query = Sqlite.Prepare(_db, "PRAGMA integrity_check");
+        using var query = Prepare("PRAGMA integrity_check");
         return query.Step() ? query.Text(0) ?? "" : "";
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        foreach (var statement in _statements.Values)
+            statement.Handle.Dispose();
+        _statements.Clear();
+        _db.Dispose();
+    }
+
+    /// <summary>A prepared statement from this connection's cache (preparing costs more than most of our queries).</summary>
+    private Statement Prepare(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            Sqlite.Check(_db, raw.sqlite3_prepare_v2(_db, sql, out var handle), "prepare");
+            statement = new Statement(_db, handle, reusable: true);
+            _statements[sql] = statement;
+        }
+        return statement;
+    }
 
     private int Execute(string sql, Action<Statement> bind)
     {
-        using var statement = Sqlite.Prepare(_db, sql);
+        using var statement = Prepare(sql);
         bind(statement);
         return statement.Run();
     }
 
+    public void Batch(Action body) => InTransaction(() =>
+    {
+        body();
+        return true;
+    });
+
+    /// <summary>One transaction; inside an open one (a batch), the body just joins it.</summary>
     private T InTransaction<T>(Func<T> body, Action? afterCommit = null)
     {
+        if (raw.sqlite3_get_autocommit(_db) == 0)
+            return body();
         Sqlite.Exec(_db, "BEGIN IMMEDIATE");
         T result;
         try

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MiniQmail.Qmqp.Codec;
+using MiniQmail.Qmqp.Transport;
+using MiniQmail.Queue.Storage;
+
+namespace MiniQmail.Bench;
+
+/// <summary>
+/// Retry-queue figures: the enqueue rate with 8 parallel injectors while the servers are down
+/// (qmail-queue processes, and the store alone), and the flush rate of 10,000 queued messages
+/// into Postfix's qmqp-sink at concurrency 1, 4 and 16, next to Postfix's own qmqp-source
+/// sending the same number of messages of the same size at the same concurrency, in the same
+/// run (the ratio is ours / theirs; above 1 means the flush is faster).
+/// </summary>
+internal static class QueueBench
+{
+    private const string QmqpSink = "/usr/sbin/qmqp-sink";
+    private const string QmqpSource = "/usr/sbin/qmqp-source";
+    private const int MessageLength = 2048;
+
+    public static int Run(string[] args)
+    {
+        var messages = QmqpBench.Option(args, "--messages", 10_000);
+        var injections = QmqpBench.Option(args, "--injections", 400);
+        var scratch = Directory.CreateTempSubdirectory("mini-qmail-queue-bench.").FullName;
+        try
+        {
+            Enqueue(scratch, injections);
+            if (!File.Exists(QmqpSink) || !File.Exists(QmqpSource))
+            {
+                Console.Error.WriteLine($"queue bench: {QmqpSink} and {QmqpSource} (package postfix) are needed for the flush figures");
+                return 1;
+            }
+            foreach (var concurrency in new[] { 1, 4, 16 })
+                Flush(scratch, messages, concurrency);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static readonly byte[] Message = MakeMessage();
+
+    private static readonly Envelope Envelope = new("bench@example.com"u8.ToArray(), ["sink@example.com"u8.ToArray()]);
+
+    private static byte[] MakeMessage()
+    {
+        var head = "From: bench@example.com\nTo: sink@example.com\nSubject: queue bench\n\n"u8.ToArray();
+        var body = Enumerable.Repeat((byte)'x', MessageLength - head.Length - 1).Append((byte)'\n');
+        return head.Concat(body).ToArray();
+    }
+
+    private static string Home(string scratch, string name, int serverPort)
+    {
+        var home = Path.Combine(scratch, name);
+        Directory.CreateDirectory(Path.Combine(home, "control"));
+        File.WriteAllText(Path.Combine(home, "control", "qmqpservers"), $"127.0.0.1:{serverPort}\n");
+        File.WriteAllText(Path.Combine(home, "control", "queue"), "");
+        File.WriteAllText(Path.Combine(home, "control", "me"), "bench.example\n");
+        return home;
+    }
+
+    private static int ClosedPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>8 injectors in parallel, servers down: every message goes to the queue (fsynced).</summary>
+    private static void Enqueue(string scratch, int injections)
+    {
+        var home = Home(scratch, "enqueue", ClosedPort());
+        var link = Path.Combine(scratch, "qmail-queue");
+        File.CreateSymbolicLink(link, QmqpBench.Executable());
+        var messageFile = Path.Combine(scratch, "message");
+        var envelopeFile = Path.Combine(scratch, "envelope");
+        File.WriteAllBytes(messageFile, Message);
+        File.WriteAllBytes(envelopeFile, Envelope.ToQueueForm());
+        RunProcess(link, [], home, messageFile, envelopeFile); // warm-up, creates the queue
+        var failures = 0;
+        var watch = Stopwatch.StartNew();
+        Parallel.For(0, injections, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            if (RunProcess(link, [], home, messageFile, envelopeFile) != 0)
+                Interlocked.Increment(ref failures);
+        });
+        var rate = injections / watch.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"queue enqueue, 8 parallel qmail-queue processes, servers down: {injections} messages of {MessageLength} bytes, {rate:0} messages/s ({failures} failed)"));
+
+        var directory = Path.Combine(scratch, "store-only");
+        const int perThread = 250;
+        watch.Restart();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            using var store = SqliteQueueStore.Open(directory);
+            using var source = MessageSource.FromBytes(Message);
+            for (var i = 0; i < perThread; i++)
+                store.Enqueue(source, Envelope, 0, DateTimeOffset.UtcNow);
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"queue enqueue, 8 threads on the store alone (one fsynced transaction each): {8 * perThread / watch.Elapsed.TotalSeconds:0} messages/s"));
+    }
+
+    /// <summary>10,000 queued messages flushed into qmqp-sink, then qmqp-source sending as many.</summary>
+    private static void Flush(string scratch, int messages, int concurrency)
+    {
+        var port = ClosedPort();
+        using var sink = Process.Start(new ProcessStartInfo(QmqpSink) { ArgumentList = { $"127.0.0.1:{port}", "1024" }, UseShellExecute = false })!;
+        try
+        {
+            WaitForListener(port);
+            if (concurrency == 1)
+                ClientLoop(port, Math.Min(messages, 2000));
+            var home = Home(scratch, $"flush{concurrency}", port);
+            var queue = Path.Combine(home, "queue");
+            using (var store = SqliteQueueStore.Open(queue, durableCommits: false))
+            using (var source = MessageSource.FromBytes(Message))
+            {
+                for (var i = 0; i < messages; i++)
+                    store.Enqueue(source, Envelope, 0, DateTimeOffset.UtcNow);
+            }
+
+            var watch = Stopwatch.StartNew();
+            var runs = 0;
+            int left;
+            do
+            {
+                runs++;
+                var code = RunProcess(QmqpBench.Executable(), ["flush", "--all", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)], home, null, null);
+                if (code != 0)
+                    throw new InvalidOperationException($"flush exited {code}");
+                using var store = SqliteQueueStore.Open(queue);
+                left = store.List().Count;
+            }
+            while (left > 0 && runs < 5);
+            var ours = messages / watch.Elapsed.TotalSeconds;
+
+            watch.Restart();
+            using (var source = Process.Start(new ProcessStartInfo(QmqpSource)
+            {
+                ArgumentList = { "-s", concurrency.ToString(CultureInfo.InvariantCulture), "-m", messages.ToString(CultureInfo.InvariantCulture), "-l", MessageLength.ToString(CultureInfo.InvariantCulture), "-C", "5", $"127.0.0.1:{port}" },
+                UseShellExecute = false,
+            })!)
+            {
+                source.WaitForExit();
+            }
+            var theirs = messages / watch.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"queue flush into qmqp-sink, concurrency {concurrency}: {messages} messages in {runs} run(s), {ours:0} messages/s; qmqp-source: {theirs:0} messages/s; ratio {ours / theirs:0.00}{(left > 0 ? $" ({left} left in the queue!)" : "")}"));
+        }
+        finally
+        {
+            sink.Kill();
+            sink.WaitForExit();
+        }
+    }
+
+    /// <summary>The QMQP client alone, one message after another: the floor under the flush's cost per message.</summary>
+    private static void ClientLoop(int port, int count)
+    {
+        var server = new MiniQmail.Control.QmqpServer("127.0.0.1", port, IPAddress.Loopback);
+        using var source = MessageSource.FromBytes(Message);
+        var timeouts = MiniQmail.Control.QmqpTimeouts.Default;
+        QmqpSender.Send([server], source, Envelope, timeouts);
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+            QmqpSender.Send([server], source, Envelope, timeouts);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"qmqp client loop into qmqp-sink (no queue), concurrency 1: {count / watch.Elapsed.TotalSeconds:0} messages/s"));
+    }
+
+    private static void WaitForListener(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static int RunProcess(string program, string[] args, string home, string? messageFile, string? envelopeFile)
+    {
+        var info = new ProcessStartInfo(messageFile is null ? program : "/bin/sh") { UseShellExecute = false, RedirectStandardError = true };
+        if (messageFile is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("exec \"$0\" <\"$1\" 1<\"$2\"");
+            info.ArgumentList.Add(program);
+            info.ArgumentList.Add(messageFile);
+            info.ArgumentList.Add(envelopeFile!);
+        }
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["MINIQMAIL_HOME"] = home;
+        using var process = Process.Start(info)!;
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            Console.Error.Write(Encoding.UTF8.GetBytes(errors).Length > 0 ? errors : "");
+        return process.ExitCode;
+    }
+}
