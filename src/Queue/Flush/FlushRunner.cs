@@ -49,7 +49,9 @@ public sealed class FlushRunner
     private readonly ConcurrentQueue<Job> _reported = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly List<string> _errors = [];
+    private const int WakeBatch = 8;
     private volatile bool _stop;
+    private int _unrecorded;
     private int _delivered, _deferred, _bounced, _dropped, _untried;
 
     private FlushRunner(FlushOptions options)
@@ -180,8 +182,8 @@ public sealed class FlushRunner
                 }
                 if (exhausted && inFlight == 0)
                     break;
-                if (_reported.IsEmpty)
-                    _wake.WaitOne(TimeSpan.FromMilliseconds(100));
+                if (Volatile.Read(ref _unrecorded) < WakeBatch)
+                    _wake.WaitOne(TimeSpan.FromMilliseconds(3));
             }
         }
         finally
@@ -202,6 +204,7 @@ public sealed class FlushRunner
             batch.Add(job);
         if (batch.Count == 0)
             return 0;
+        Interlocked.Add(ref _unrecorded, -batch.Count);
         var done = new List<string>();
         try
         {
@@ -263,7 +266,10 @@ public sealed class FlushRunner
         {
             job.Outcome = _stop || cancellation.IsCancellationRequested ? Outcome.Untried : Attempt(job, cancellation);
             _reported.Enqueue(job);
-            _wake.Set();
+            // Wake the store thread for a batch worth a commit, or before the workers run dry;
+            // otherwise it looks on its own every few milliseconds (fewer context switches).
+            if (Interlocked.Increment(ref _unrecorded) >= WakeBatch || jobs.Count == 0)
+                _wake.Set();
         }
     }
 
