@@ -31,6 +31,15 @@ internal static class QmqpcProgram
             return QueueExitCode.ConfigurationError;
         }
 
+        foreach (var (handle, what) in new[] { (messageFd, "message"), (envelopeFd, "envelope") })
+        {
+            var fd = (int)handle.DangerousGetHandle();
+            if (!Posix.IsInherited(fd))
+            {
+                Stdio.Fatal(program, $"unable to read the {what}: descriptor {fd} is not open");
+                return QueueExitCode.ReadError;
+            }
+        }
         var spool = MessageSpool.FromHandle(messageFd, env.TempDirectory, out var message, out var spoolError);
         if (spool != SpoolFailure.None)
         {
@@ -75,7 +84,12 @@ internal static class QmqpcProgram
                 }
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (UnauthorizedAccessException)
+        {
+            error = $"unable to read the envelope: descriptor {(int)fd.DangerousGetHandle()} is not open for reading";
+            return QueueExitCode.ReadError;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
         {
             error = $"unable to read the envelope: {e.Message}";
             return QueueExitCode.ReadError;

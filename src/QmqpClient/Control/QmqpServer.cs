@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -8,6 +9,11 @@ namespace MiniQmail.Control;
 /// </summary>
 public sealed record QmqpServer(string Host, int Port, IPAddress? Address)
 {
+    // Plain loops and SearchValues rather than LINQ: this runs on every sendmail start.
+    private static readonly SearchValues<char> DigitsAndDots = SearchValues.Create(".0123456789");
+    private static readonly SearchValues<char> HostNameCharacters =
+        SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     /// <summary>The QMQP port (qmqp.md §2).</summary>
     public const int DefaultPort = 628;
 
@@ -71,7 +77,7 @@ public sealed record QmqpServer(string Host, int Port, IPAddress? Address)
             return true;
         }
 
-        var colons = text.Count(c => c == ':');
+        var colons = text.AsSpan().Count(':');
         if (colons > 1)
         {
             // A bare IPv6 address; a port needs the bracketed form.
@@ -95,7 +101,7 @@ public sealed record QmqpServer(string Host, int Port, IPAddress? Address)
             host = text;
         }
 
-        if (host.Length > 0 && host.All(c => c is '.' or (>= '0' and <= '9')))
+        if (host.Length > 0 && !host.AsSpan().ContainsAnyExcept(DigitsAndDots))
         {
             if (!TryParseDottedQuad(host, out var v4))
             {
@@ -118,7 +124,7 @@ public sealed record QmqpServer(string Host, int Port, IPAddress? Address)
     {
         error = "";
         port = 0;
-        if (text.Length is 0 or > 5 || !text.All(char.IsAsciiDigit) || (text.Length > 1 && text[0] == '0')
+        if (text.Length is 0 or > 5 || text.AsSpan().ContainsAnyExceptInRange('0', '9') || (text.Length > 1 && text[0] == '0')
             || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port)
             || port is < 1 or > 65535)
         {
@@ -161,7 +167,7 @@ public sealed record QmqpServer(string Host, int Port, IPAddress? Address)
         {
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
                 return false;
-            if (!label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            if (label.AsSpan().ContainsAnyExcept(HostNameCharacters))
                 return false;
         }
         return true;

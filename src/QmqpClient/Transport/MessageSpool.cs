@@ -35,10 +35,14 @@ public static class MessageSpool
             try
             {
                 var length = RandomAccess.GetLength(handle);
+                // Seekable is not enough (directories seek too): read a byte now, so that an
+                // unreadable input fails here (54) and not in the middle of a conversation.
+                Span<byte> probe = stackalloc byte[1];
+                RandomAccess.Read(handle, probe, offset);
                 message = MessageSource.FromFile(handle, offset, Math.Max(0, length - offset), ownsHandle: false);
                 return SpoolFailure.None;
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 error = e.Message;
                 return SpoolFailure.ReadError;

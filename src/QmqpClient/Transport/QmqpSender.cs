@@ -28,11 +28,17 @@ public static class QmqpSender
     public static IReadOnlyList<IPEndPoint> Resolve(QmqpServer server, out string? error)
     {
         error = null;
-        if (server.Address is { } address)
-            return [new IPEndPoint(address, server.Port)];
+        return server.Address is { } address ? [new IPEndPoint(address, server.Port)] : Lookup(server, out error);
+    }
+
+    // Apart, so that the resolver is loaded only when a host name is configured.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IPEndPoint[] Lookup(QmqpServer server, out string? error)
+    {
+        error = null;
         try
         {
-            return Dns.GetHostAddresses(server.Host).Select(a => new IPEndPoint(a, server.Port)).ToArray();
+            return Array.ConvertAll(Dns.GetHostAddresses(server.Host), a => new IPEndPoint(a, server.Port));
         }
         catch (SocketException e)
         {

@@ -313,4 +313,25 @@ public class QmqpcProgramTests : IDisposable
         Assert.True(request.AsSpan(prefix.Length, big.Length).SequenceEqual(big));
         Assert.Empty(Directory.GetFiles(_home.Root, "mini-qmail.*.tmp"));
     }
+
+    [Theory]
+    [InlineData("<&- 1<\"$2\"", "unable to read the message: descriptor 0 is not open")]
+    [InlineData("<\"$1\" 1>&-", "unable to read the envelope: descriptor 1 is not open")]
+    [InlineData("<\"$1\" 1>>\"$2\"", "unable to read the envelope: descriptor 1 is not open for reading")]
+    [InlineData("<\"$3\" 1<\"$2\"", "unable to read the message: Is a directory")]
+    public async Task An_unreadable_descriptor_exits_54_with_a_reason_and_nothing_is_sent(string redirections, string reason)
+    {
+        // A closed descriptor must not be mistaken for one the runtime opened in its place.
+        await using var server = new ScriptedQmqpServer(ServerScript.Accept);
+        _home.Servers(server.Entry);
+        var message = Path.Combine(_home.Root, "message");
+        var envelope = Path.Combine(_home.Root, "envelope");
+        File.WriteAllBytes(message, Message);
+        File.WriteAllBytes(envelope, EnvelopeBytes);
+        var result = ProgramRunner.Run("/bin/sh", ["-c", $"exec \"$0\" {redirections}", _home.Bin("qmail-qmqpc"), message, envelope, _home.Root],
+            env: _home.Environment(), timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(54, result.ExitCode);
+        Assert.Equal($"qmail-qmqpc: fatal: {reason}\n", result.StderrText);
+        Assert.Equal(0, server.Connections);
+    }
 }
