@@ -81,3 +81,41 @@ public class QueueHandoffTests
         Assert.Contains("control/queuelifetime", result.StderrText, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The queue costs nothing while it is off: its assembly and SQLite are never loaded.</summary>
+public class QueueOffCostTests
+{
+    [Fact]
+    public async Task Without_control_queue_neither_the_queue_assembly_nor_sqlite_is_loaded()
+    {
+        // A silent server keeps qmail-queue waiting for a reply while its mappings are read.
+        await using var silent = new ScriptedQmqpServer(ServerScript.Silence);
+        using var home = QueueKit.HomeWithQueue(silent.Entry);
+        home.WriteControl("timeoutqmqp", "2\n");
+        File.Delete(home.Control("queue"));
+        var run = Task.Run(() => QueueKit.Inject(home, QueueKit.Message(1)));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string? maps = null;
+        while (maps is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            foreach (var pid in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(p => p!.All(char.IsAsciiDigit)))
+            {
+                try
+                {
+                    if (File.ReadAllText($"/proc/{pid}/environ").Contains($"MINIQMAIL_HOME={home.Home}\0", StringComparison.Ordinal)
+                        && File.ReadAllText($"/proc/{pid}/maps") is var m && m.Contains("MiniQmail.QmqpClient.dll", StringComparison.Ordinal))
+                        maps = m;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        Assert.NotNull(maps);
+        Assert.DoesNotContain("MiniQmail.Queue.dll", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("e_sqlite3", maps, StringComparison.Ordinal);
+        var result = await run;
+        Assert.Equal(QueueExitCode.CommunicationFailed, result.ExitCode);
+    }
+}
