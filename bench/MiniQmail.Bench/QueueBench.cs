@@ -95,6 +95,15 @@ internal static class QueueBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"queue enqueue, 8 parallel qmail-queue processes, servers down: {injections} messages of {MessageLength} bytes, {rate:0} messages/s ({failures} failed)"));
 
+        // The same 8 injectors with a server that accepts: the process start-up both pay.
+        var accepting = MiniQmail.Qmqp.Sink.QmqpSink.Start(new MiniQmail.Qmqp.Sink.QmqpSinkOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
+        var up = Home(scratch, "enqueue-up", accepting.LocalEndPoint.Port);
+        watch.Restart();
+        Parallel.For(0, injections, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => RunProcess(link, [], up, messageFile, envelopeFile));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"for comparison, the same 8 injectors with a server up (no queueing): {injections / watch.Elapsed.TotalSeconds:0} messages/s"));
+        accepting.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
         var directory = Path.Combine(scratch, "store-only");
         const int perThread = 250;
         watch.Restart();
