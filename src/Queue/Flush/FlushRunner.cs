@@ -139,7 +139,11 @@ public sealed class FlushRunner
     {
         var concurrency = Math.Max(1, _options.Concurrency ?? _options.Settings.Concurrency);
         var window = Window(concurrency);
-        var lease = _options.EffectiveAttemptTimeout * Math.Max(1, _endpoints.Count) + TimeSpan.FromMinutes(1);
+        // Every attempt is bounded by the attempt timeout, so a live run is done with a leased
+        // message within (messages ahead of it per thread + 1) attempts on every address; the
+        // lease outlasts that, and another run never takes a message from a live one. A dead
+        // run's leases are freed at the start of the next run instead of waiting for expiry.
+        var lease = _options.EffectiveAttemptTimeout * Math.Max(1, _endpoints.Count) * (window / concurrency + 2) + TimeSpan.FromMinutes(1);
         using var jobs = new BlockingCollection<Job>();
         var workers = new Thread[concurrency];
         for (var i = 0; i < workers.Length; i++)
