@@ -19,7 +19,7 @@ internal static class TestCrashPoints
             return QueueHooks.None;
         var colon = spec.IndexOf(':', StringComparison.Ordinal);
         var name = colon < 0 ? spec : spec[..colon];
-        var count = colon < 0 ? 1 : int.Parse(spec[(colon + 1)..], CultureInfo.InvariantCulture);
+        var count = colon >= 0 && int.TryParse(spec[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
         var hits = 0;
         return new QueueHooks(point =>
         {
