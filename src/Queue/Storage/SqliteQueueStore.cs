@@ -34,7 +34,7 @@ public sealed class SqliteQueueStore : IQueueStore
           owner INTEGER NOT NULL,
           lease_owner TEXT,
           lease_until INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX IF NOT EXISTS messages_due ON messages(held, next_attempt);
+        CREATE INDEX IF NOT EXISTS messages_order ON messages(held, id);
         CREATE TABLE IF NOT EXISTS bodies(
           id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
           data BLOB NOT NULL);
@@ -198,6 +198,8 @@ public sealed class SqliteQueueStore : IQueueStore
         }
     }
 
+    // Claims walk messages_order (held, id): oldest first without sorting the whole queue, so a
+    // claim costs the rows it skips (leased or not yet due), not the size of the queue.
     public IReadOnlyList<QueueEntry> Claim(string leaseOwner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, bool ignoreSchedule)
     {
         using var claim = Prepare($"""
