@@ -72,33 +72,25 @@ public static class QmqpConnection
     }
 
     /// <summary>
-    /// A connect with a limit. A non-blocking connect and a wait for writability, as the original
-    /// does, without the thread pool an async connect would start.
+    /// A connect with a limit: a blocking connect bounded by SO_SNDTIMEO, which Linux applies to
+    /// connect(2) (it then fails with EINPROGRESS). A non-blocking connect, as the original does,
+    /// costs a thrown and caught WouldBlock exception on every connection in .NET, which doubled
+    /// the CPU a message costs a flush of the retry queue (docs/queue.md, Figures).
     /// </summary>
     private static bool Connect(Socket socket, IPEndPoint endpoint, TimeSpan timeout, out SocketError error)
     {
         error = SocketError.Success;
-        socket.Blocking = false;
+        socket.SendTimeout = ToMilliseconds(timeout);
         try
         {
             socket.Connect(endpoint);
+            return true;
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.InProgress or SocketError.WouldBlock or SocketError.TimedOut or SocketError.AlreadyInProgress)
         {
-            if (!socket.Poll(ToMicroseconds(timeout), SelectMode.SelectWrite))
-            {
-                error = SocketError.TimedOut;
-                return false;
-            }
-            var code = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (code != 0)
-            {
-                error = FromErrno(code);
-                return false;
-            }
+            error = SocketError.TimedOut;
+            return false;
         }
-        socket.Blocking = true;
-        return true;
     }
 
     private static void Send(Socket socket, QmqpRequestFrame frame, MessageSource message, TimeSpan timeout)
@@ -197,20 +189,6 @@ public static class QmqpConnection
     }
 
     private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
-
-    private static int ToMicroseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMicroseconds, 1, int.MaxValue);
-
-    // SO_ERROR arrives as .NET's SocketError value on some runtimes and as a raw errno on others.
-    private static SocketError FromErrno(int errno) => errno switch
-    {
-        >= 10000 => (SocketError)errno,
-        111 => SocketError.ConnectionRefused,
-        110 => SocketError.TimedOut,
-        113 => SocketError.HostUnreachable,
-        101 => SocketError.NetworkUnreachable,
-        99 => SocketError.AddressNotAvailable,
-        _ => SocketError.SocketError,
-    };
 
     private static string Describe(SocketError error) => error switch
     {
