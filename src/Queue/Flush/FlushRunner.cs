@@ -52,6 +52,7 @@ public sealed class FlushRunner
     private const int WakeBatch = 8;
     private volatile bool _stop;
     private int _unrecorded;
+    private int _lowWater;
     private int _delivered, _deferred, _bounced, _dropped, _untried;
 
     private FlushRunner(FlushOptions options)
@@ -78,7 +79,7 @@ public sealed class FlushRunner
     /// Messages leased at once: enough to keep N deliveries busy while the store thread commits,
     /// and to lease in batches rather than one transaction per message.
     /// </summary>
-    public static int Window(int concurrency) => concurrency * 2 + 16;
+    public static int Window(int concurrency) => concurrency * 2 + 32;
 
     /// <summary>True when a run would find something to send now (for a cheap early exit).</summary>
     public static bool HasWork(FlushOptions options)
@@ -139,6 +140,7 @@ public sealed class FlushRunner
     {
         var concurrency = Math.Max(1, _options.Concurrency ?? _options.Settings.Concurrency);
         var window = Window(concurrency);
+        _lowWater = concurrency;
         // Every attempt is bounded by the attempt timeout, so a live run is done with a leased
         // message within (messages ahead of it per thread + 1) attempts on every address; the
         // lease outlasts that, and another run never takes a message from a live one. A dead
@@ -272,7 +274,7 @@ public sealed class FlushRunner
             _reported.Enqueue(job);
             // Wake the store thread for a batch worth a commit, or before the workers run dry;
             // otherwise it looks on its own every few milliseconds (fewer context switches).
-            if (Interlocked.Increment(ref _unrecorded) >= WakeBatch || jobs.Count == 0)
+            if (Interlocked.Increment(ref _unrecorded) >= WakeBatch || jobs.Count <= _lowWater)
                 _wake.Set();
         }
     }
