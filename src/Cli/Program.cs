@@ -25,6 +25,20 @@ internal static class Program
             case "qmail-qmqpc":
             case "qmail-queue":
                 return QmqpcProgram.Run(name, env);
+            case "install-mini":
+                return InstallMiniProgram.Run(name, env);
+            case "config-mini":
+                return ConfigMiniProgram.Run(name, args, env);
+            case "qmail-showctl":
+                return ShowCtlProgram.Run(env);
+            case "qail":
+                return MailReaderPrograms.Run(name, "Mail", args, env);
+            case "elq":
+                return MailReaderPrograms.Run(name, "elm", args, env);
+            case "pinq":
+                return MailReaderPrograms.Run(name, "pine", args, env);
+            case "maildirwatch":
+                return MaildirWatchProgram.Run(name, env);
             default:
                 return null;
         }

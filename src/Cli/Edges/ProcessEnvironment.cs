@@ -9,7 +9,7 @@ internal sealed class ProcessEnvironment(Func<string, string?> getVariable)
 
     public Func<string, string?> GetVariable { get; } = getVariable;
 
-    public Layout Layout => Layout.FromEnvironment(GetVariable);
+    public Layout Layout => Layout.FromEnvironment(GetVariable, Environment.ProcessPath);
 
     public string TempDirectory => Qmqp.Transport.MessageSpool.DefaultTempDirectory(GetVariable);
 }

@@ -17,6 +17,8 @@ internal static class ModernCli
     internal static readonly (string Command, string Program, string Description)[] ClassicCommands =
     [
         ("qmqpc", "qmail-qmqpc", "Hand the message on fd 0 and the envelope on fd 1 to a QMQP server (qmail-qmqpc, also qmail-queue)."),
+        ("config-mini", "config-mini", "Write control/me, defaultdomain, plusdomain, idhost and qmqpservers: config-mini me defaultdomain plusdomain idhost qmqpserver ..."),
+        ("showctl", "qmail-showctl", "Print the control files and what they mean (qmail-showctl)."),
     ];
 
     public static int Run(string[] args)
@@ -35,6 +37,9 @@ internal static class ModernCli
             root.Subcommands.Add(sub);
         }
         root.Subcommands.Add(SinkCommand.Create());
+        root.Subcommands.Add(InstallCommand.Create());
+        root.Subcommands.Add(UninstallCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(QueueCommand.Create());
         root.Subcommands.Add(FlushCommand.Create());
         return root.Parse(args).Invoke();

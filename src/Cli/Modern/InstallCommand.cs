@@ -1,0 +1,29 @@
+using System.CommandLine;
+using MiniQmail.Cli.Classic;
+using MiniQmail.Installer.Install;
+
+namespace MiniQmail.Cli.Modern;
+
+/// <summary><c>mini-qmail install</c>: install-mini with options, a dry run and a backup of a real sendmail.</summary>
+internal static class InstallCommand
+{
+    public static Command Create()
+    {
+        var target = new TargetOptions();
+        var from = new Option<string?>("--from") { Description = "The bundle directory to install from (default: the directory of this executable)." };
+        var plan = new PlanOptions();
+        var replace = new Option<bool>("--replace-sendmail") { Description = "Move an existing /usr/sbin/sendmail or /usr/lib/sendmail that is not a link aside (uninstall puts it back)." };
+        var command = new Command("install", "Install the programs, the sendmail links and the man pages under the home. Re-running changes nothing; every change is recorded for uninstall.");
+        target.AddTo(command);
+        command.Options.Add(from);
+        command.Options.Add(replace);
+        plan.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var where = target.Get(parse);
+            var options = new InstallOptions(where, Path.GetFullPath(parse.GetValue(from) ?? InstallRunner.RunningBundle), where.SetsOwners, parse.GetValue(replace), ManPage.Embedded);
+            return InstallRunner.Install("mini-qmail install", options, parse.GetValue(plan.DryRun), parse.GetValue(plan.Verbose));
+        });
+        return command;
+    }
+}

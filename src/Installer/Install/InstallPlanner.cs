@@ -1,0 +1,262 @@
+using System.Security.Cryptography;
+using MiniQmail.Installer.Files;
+
+namespace MiniQmail.Installer.Install;
+
+/// <summary>What install is asked to do.</summary>
+/// <param name="Bundle">The directory holding the executable <c>mini-qmail</c> and its runtime files.</param>
+/// <param name="SetOwners">Make everything owned by root (layout.md §2); with a root prefix only when running as root (§7).</param>
+/// <param name="ReplaceSendmail">Move an existing non-link /usr/sbin/sendmail or /usr/lib/sendmail to a backup instead of leaving it.</param>
+public sealed record InstallOptions(InstallTarget Target, string Bundle, bool SetOwners, bool ReplaceSendmail, IReadOnlyList<ManPage> ManPages);
+
+/// <summary>
+/// Computes what install must do from what is on disk, writing nothing: layout.md §7's steps in
+/// order, each one only where the disk differs from the wanted state, so that a second run plans
+/// nothing. Whatever is in the way and not ours (not in the manifest) is displaced, never
+/// overwritten, so uninstall can put it back.
+/// </summary>
+public sealed class InstallPlanner
+{
+    private readonly InstallOptions _options;
+    private readonly InstallTarget _target;
+    private readonly Manifest _manifest;
+    private readonly List<InstallAction> _actions = [];
+    private readonly List<string> _warnings = [];
+    private readonly HashSet<string> _plannedDirectories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _plannedBackups = new(StringComparer.Ordinal);
+    private InstallFailure? _failure;
+
+    private InstallPlanner(InstallOptions options, Manifest manifest)
+    {
+        _options = options;
+        _target = options.Target;
+        _manifest = manifest;
+    }
+
+    public static InstallPlan Plan(InstallOptions options)
+    {
+        var target = options.Target;
+        if (!ManifestStore.TryLoad(target, out var manifest, out var manifestError))
+            return new InstallPlan(target, [], [], new Manifest(), new InstallFailure("read", target.Real(target.ManifestPath), manifestError));
+        var planner = new InstallPlanner(options, manifest ?? new Manifest());
+        planner.PlanAll();
+        return planner.Result();
+    }
+
+    private InstallPlan Result()
+    {
+        if (_failure is not null)
+            return new InstallPlan(_target, [], _warnings, _manifest, _failure);
+        var actions = new List<InstallAction>(_actions);
+        if (actions.Count > 0)
+        {
+            var final = ManifestStore.Apply(_manifest, actions);
+            actions.Add(new SaveManifest(_target.ManifestPath, final.Format()));
+        }
+        return new InstallPlan(_target, actions, _warnings, _manifest, null);
+    }
+
+    private void PlanAll()
+    {
+        var files = BundleFiles(out var bundleError);
+        if (bundleError is not null)
+        {
+            _failure = new InstallFailure("read", _options.Bundle, bundleError);
+            return;
+        }
+
+        // Step 1: the directories of the layout, plus lib/mini-qmail for the executable.
+        foreach (var dir in _target.LayoutDirectories.Append(_target.InHome("lib")).Append(_target.ProgramDir))
+            EnsureDirectory(dir, fixAttributes: true);
+
+        // Step 2: the executable and its runtime files, then every program name as a link to it.
+        foreach (var relative in files)
+        {
+            var source = Path.Combine(_options.Bundle, relative);
+            var dest = _target.ProgramDir + "/" + relative;
+            EnsureDirectory(Path.GetDirectoryName(dest)!, fixAttributes: true);
+            var mode = (File.GetUnixFileMode(source) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0
+                ? Modes.Program : Modes.Data;
+            EnsureFile(dest, source, null, mode);
+        }
+        RemoveStaleProgramFiles(files);
+        EnsureLink(_target.Bin(InstalledPrograms.Executable), "../lib/mini-qmail/" + InstalledPrograms.Executable, displaceFiles: true);
+        foreach (var name in InstalledPrograms.Names)
+            EnsureLink(_target.Bin(name), InstalledPrograms.Executable, displaceFiles: true);
+
+        // Step 3: qmail-queue, relative, so the home can move.
+        EnsureLink(_target.Bin(InstalledPrograms.QueueLink), InstalledPrograms.QmqpClient, displaceFiles: true);
+
+        // Step 4: man pages.
+        foreach (var page in _options.ManPages)
+        {
+            var dest = _target.InHome("man/" + page.RelativePath);
+            EnsureDirectory(Path.GetDirectoryName(dest)!, fixAttributes: true);
+            EnsureFile(dest, null, page.Content, Modes.Data);
+        }
+
+        // Step 5: the sendmail links; a real sendmail is left alone unless asked (layout.md §7).
+        foreach (var link in InstalledPrograms.SendmailLinks)
+        {
+            EnsureDirectory(Path.GetDirectoryName(link)!, fixAttributes: false);
+            EnsureLink(link, _target.Bin("sendmail"), displaceFiles: _options.ReplaceSendmail);
+        }
+    }
+
+    /// <summary>
+    /// Files an earlier install put under lib/mini-qmail that this bundle no longer has (a
+    /// self-contained runtime replaced by a framework-dependent build, say) are removed, unless
+    /// someone changed them since.
+    /// </summary>
+    private void RemoveStaleProgramFiles(List<string> files)
+    {
+        var wanted = files.Select(f => _target.ProgramDir + "/" + f).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in _manifest.Entries.Where(e => e.Kind == ManifestKind.File && e.Path.StartsWith(_target.ProgramDir + "/", StringComparison.Ordinal)))
+        {
+            if (!wanted.Contains(entry.Path) && Look(entry.Path).Kind == EntryKind.File && SameContent(entry.Path, entry.Detail))
+                _actions.Add(new RemoveFile(entry.Path));
+        }
+    }
+
+    /// <summary>Every file of the bundle, relative, without debugging symbols; the executable must be there.</summary>
+    private List<string> BundleFiles(out string? error)
+    {
+        error = null;
+        if (!File.Exists(Path.Combine(_options.Bundle, InstalledPrograms.Executable)))
+        {
+            error = $"no {InstalledPrograms.Executable} executable in it (give the bundle directory with --from)";
+            return [];
+        }
+        try
+        {
+            // Links in the bundle (an install-mini link next to the executable, say) are not copied.
+            return Directory.EnumerateFiles(_options.Bundle, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+                .Select(f => Path.GetRelativePath(_options.Bundle, f))
+                .Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal) && !f.EndsWith(".dbg", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return [];
+        }
+    }
+
+    private FileSnapshot Look(string path) => FileSnapshot.Take(_target.Real(path));
+
+    private bool OwnerWrong(FileSnapshot s) => _options.SetOwners && (s.Uid != 0 || s.Gid != 0);
+
+    private void Fail(string verb, string path, string reason) => _failure ??= new InstallFailure(verb, _target.Real(path), reason);
+
+    private void EnsureDirectory(string path, bool fixAttributes)
+    {
+        if (_failure is not null || _plannedDirectories.Contains(path))
+            return;
+        var parent = Path.GetDirectoryName(path);
+        if (parent is not null && parent != "/")
+            EnsureDirectory(parent, fixAttributes: false);
+        _plannedDirectories.Add(path);
+        var now = Look(path);
+        switch (now.Kind)
+        {
+            case EntryKind.Missing:
+                _actions.Add(new MakeDirectory(path));
+                break;
+            case EntryKind.Directory:
+                if (fixAttributes && (now.Mode != Modes.Directory || OwnerWrong(now)))
+                    _actions.Add(new FixDirectory(path, now.Mode, now.Uid, now.Gid));
+                break;
+            default:
+                Fail("mkdir", path, "exists and is not a directory");
+                break;
+        }
+    }
+
+    private void EnsureFile(string path, string? source, byte[]? content, UnixFileMode mode)
+    {
+        if (_failure is not null)
+            return;
+        string sha;
+        try
+        {
+            sha = source is not null ? HashFile(source) : Hash(content!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail("read", source!, e.Message);
+            return;
+        }
+        var now = Look(path);
+        if (now.Kind == EntryKind.File && now.Mode == mode && !OwnerWrong(now) && SameContent(path, sha))
+            return;
+        if (now.Kind is EntryKind.Directory or EntryKind.Other)
+        {
+            Fail("write", path, "exists and is not a regular file");
+            return;
+        }
+        if (now.Exists && !_manifest.Contains(ManifestKind.File, path))
+            PlanDisplace(path);
+        _actions.Add(source is not null ? new CopyFile(path, source, mode, sha) : new WriteContent(path, content!, mode, sha));
+    }
+
+    private void EnsureLink(string path, string target, bool displaceFiles)
+    {
+        if (_failure is not null)
+            return;
+        var now = Look(path);
+        switch (now.Kind)
+        {
+            case EntryKind.Link when now.LinkTarget == target:
+                return;
+            case EntryKind.Missing:
+                break;
+            case EntryKind.Link:
+                if (!_manifest.Contains(ManifestKind.Link, path))
+                    PlanDisplace(path);
+                break;
+            case EntryKind.File when displaceFiles || _manifest.Contains(ManifestKind.File, path):
+                PlanDisplace(path);
+                break;
+            case EntryKind.File:
+            case EntryKind.Directory or EntryKind.Other when !displaceFiles:
+                _warnings.Add($"{_target.Real(path)} exists and is not a symbolic link; not replaced");
+                return;
+            default:
+                Fail("link", path, "exists and is not a file or a symbolic link");
+                return;
+        }
+        _actions.Add(new MakeLink(path, target));
+    }
+
+    /// <summary>Plans moving <paramref name="path"/> under lib/displaced, at its own path (a number added if taken).</summary>
+    private void PlanDisplace(string path)
+    {
+        var backup = _target.BackupDir + path;
+        for (var n = 1; Look(backup).Exists || _plannedBackups.Contains(backup); n++)
+            backup = $"{_target.BackupDir}{path}.{n}";
+        EnsureDirectory(Path.GetDirectoryName(backup)!, fixAttributes: true);
+        _plannedBackups.Add(backup);
+        _actions.Add(new Displace(path, backup));
+    }
+
+    private bool SameContent(string path, string sha)
+    {
+        try
+        {
+            return HashFile(_target.Real(path)) == sha;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    internal static string HashFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    internal static string Hash(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+}
