@@ -14,12 +14,15 @@ internal static class Program
         {
             case "qmqp":
                 return QmqpBench.Run(rest);
+            case "startup":
+                return StartupBench.Run(rest);
             case "queue":
                 return QueueBench.Run(rest);
             case "all":
-                return QmqpBench.Run(rest) is var qmqp and not 0 ? qmqp : QueueBench.Run(rest);
+                var results = new[] { QmqpBench.Run(rest), StartupBench.Run(rest), QueueBench.Run(rest) };
+                return results.FirstOrDefault(r => r != 0);
             default:
-                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|queue|all] [options]");
+                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|startup|queue|all] [options]");
                 return 100;
         }
     }

@@ -25,6 +25,19 @@ internal static class Program
             case "qmail-qmqpc":
             case "qmail-queue":
                 return QmqpcProgram.Run(name, env);
+            case "qmail-inject":
+                return InjectProgram.RunInject(name, args);
+            case "sendmail":
+            case "mailq":
+            case "newaliases":
+                return InjectProgram.RunSendmail(name, args);
+            case "predate":
+            case "datemail":
+            case "mailsubj":
+            case "forward":
+            case "maildirmake":
+            case "maildir2mbox":
+                return HelperPrograms.Run(name, args);
             case "install-mini":
                 return InstallMiniProgram.Run(name, env);
             case "config-mini":

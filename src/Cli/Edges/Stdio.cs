@@ -28,6 +28,21 @@ internal static class Stdio
         }
     }
 
+    /// <summary>Writes bytes to standard error as they are (messages that quote input), ignoring failures.</summary>
+    public static void ErrorBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+            return;
+        try
+        {
+            _stderr ??= Console.OpenStandardError();
+            _stderr.Write(bytes);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     /// <summary>The <c>program: fatal: reason</c> line the conventions ask for.</summary>
     public static void Fatal(string program, string reason) => Error($"{program}: fatal: {reason}");
 

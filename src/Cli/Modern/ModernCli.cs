@@ -17,6 +17,14 @@ internal static class ModernCli
     internal static readonly (string Command, string Program, string Description)[] ClassicCommands =
     [
         ("qmqpc", "qmail-qmqpc", "Hand the message on fd 0 and the envelope on fd 1 to a QMQP server (qmail-qmqpc, also qmail-queue)."),
+        ("inject", "qmail-inject", "Complete a message's header, work out its envelope and queue it (qmail-inject)."),
+        ("sendmail", "sendmail", "The sendmail interface: -t, -f, -F, -bp, -bs (SMTP on stdin/stdout), -q, ..."),
+        ("predate", "predate", "Run a program with a local-time Date field in front of standard input."),
+        ("datemail", "datemail", "sendmail with a local-time Date field (predate sendmail)."),
+        ("mailsubj", "mailsubj", "Send standard input with a subject to the recipients: mailsubj subject recipient ..."),
+        ("forward", "forward", "Forward standard input to the addresses (needs NEWSENDER and DTLINE)."),
+        ("maildirmake", "maildirmake", "Create a maildir: maildirmake name."),
+        ("maildir2mbox", "maildir2mbox", "Move the messages of $MAILDIR into the mbox $MAIL (through $MAILTMP)."),
         ("config-mini", "config-mini", "Write control/me, defaultdomain, plusdomain, idhost and qmqpservers: config-mini me defaultdomain plusdomain idhost qmqpserver ..."),
         ("showctl", "qmail-showctl", "Print the control files and what they mean (qmail-showctl)."),
     ];

@@ -23,8 +23,12 @@ public enum AttemptStatus
     Cancelled,
 }
 
-/// <summary>One attempt's outcome, with a one-line reason for the log and the server's reply text.</summary>
-public readonly record struct AttemptResult(QmqpServer Server, string Endpoint, AttemptStatus Status, string Detail)
+/// <summary>
+/// One attempt's outcome, with a one-line reason for the log and the server's reply text. A
+/// class: a list of it then runs on the runtime's precompiled code instead of being compiled
+/// at start-up (README, "Start-up").
+/// </summary>
+public sealed record AttemptResult(QmqpServer Server, string Endpoint, AttemptStatus Status, string Detail)
 {
     /// <summary>Temporary outcomes are worth trying the next server (and, for a queue, later).</summary>
     public bool IsTemporary => Status is not (AttemptStatus.Accepted or AttemptStatus.PermanentRefusal);

@@ -19,13 +19,16 @@ public static class QmqpConnection
     public static AttemptResult Deliver(QmqpServer server, IPEndPoint endpoint, QmqpRequestFrame frame, MessageSource message,
         QmqpTimeouts timeouts, CancellationToken cancellation = default)
     {
-        var name = endpoint.ToString();
+        // IPv4 names without IPAddress formatting, which is compiled at run time (start-up).
+        var name = endpoint.AddressFamily == AddressFamily.InterNetwork
+            ? $"{QmqpServer.DottedQuad(endpoint.Address)}:{endpoint.Port}"
+            : endpoint.ToString();
         AttemptResult Result(AttemptStatus status, string detail) => new(server, name, status, detail);
 
-        Socket socket;
+        RawSocket socket;
         try
         {
-            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket = RawSocket.Create(endpoint.AddressFamily);
         }
         catch (SocketException e)
         {
@@ -33,7 +36,7 @@ public static class QmqpConnection
         }
 
         using (socket)
-        using (cancellation.Register(static s => ((Socket)s!).Dispose(), socket))
+        using (cancellation.Register(static s => ((RawSocket)s!).Cancel(), socket))
         {
             var stage = "connect";
             try
@@ -71,31 +74,16 @@ public static class QmqpConnection
         }
     }
 
-    /// <summary>
-    /// A connect with a limit: a blocking connect bounded by SO_SNDTIMEO, which Linux applies to
-    /// connect(2) (it then fails with EINPROGRESS). A non-blocking connect, as the original does,
-    /// costs a thrown and caught WouldBlock exception on every connection in .NET, which doubled
-    /// the CPU a message costs a flush of the retry queue (docs/queue.md, Figures).
-    /// </summary>
-    private static bool Connect(Socket socket, IPEndPoint endpoint, TimeSpan timeout, out SocketError error)
+    /// <summary>A connect with a limit: non-blocking, then a wait for writability, as the original does.</summary>
+    private static bool Connect(RawSocket socket, IPEndPoint endpoint, TimeSpan timeout, out SocketError error)
     {
-        error = SocketError.Success;
-        socket.SendTimeout = ToMilliseconds(timeout);
-        try
-        {
-            socket.Connect(endpoint);
-            return true;
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.InProgress or SocketError.WouldBlock or SocketError.TimedOut or SocketError.AlreadyInProgress)
-        {
-            error = SocketError.TimedOut;
-            return false;
-        }
+        error = socket.Connect(endpoint, ToMilliseconds(timeout));
+        return error == SocketError.Success;
     }
 
-    private static void Send(Socket socket, QmqpRequestFrame frame, MessageSource message, TimeSpan timeout)
+    private static void Send(RawSocket socket, QmqpRequestFrame frame, MessageSource message, TimeSpan timeout)
     {
-        socket.SendTimeout = ToMilliseconds(timeout);
+        var limit = ToMilliseconds(timeout);
         var total = frame.TotalLength;
         // Small requests go out in one write (one segment with NoDelay); large ones in chunks.
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(total, ChunkSize));
@@ -121,11 +109,11 @@ public static class QmqpConnection
                     filled += frame.Suffix.Length;
                     suffixSent = true;
                 }
-                SendAll(socket, buffer.AsSpan(0, filled));
+                SendAll(socket, buffer.AsSpan(0, filled), limit);
                 filled = 0;
                 if (offset == message.Length && !suffixSent)
                 {
-                    SendAll(socket, frame.Suffix);
+                    SendAll(socket, frame.Suffix, limit);
                     suffixSent = true;
                 }
             }
@@ -136,11 +124,12 @@ public static class QmqpConnection
         }
     }
 
-    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
+    /// <summary>Sends all of <paramref name="data"/>; each wait for the socket to take more is limited (the original's write timeout).</summary>
+    private static void SendAll(RawSocket socket, ReadOnlySpan<byte> data, int timeoutMs)
     {
         while (!data.IsEmpty)
         {
-            var n = socket.Send(data);
+            var n = socket.Send(data, timeoutMs);
             data = data[n..];
         }
     }
@@ -149,7 +138,7 @@ public static class QmqpConnection
     /// Reads one strict netstring reply. The whole reply must arrive within the I/O timeout, so a
     /// peer that trickles bytes cannot hold the client past it.
     /// </summary>
-    private static AttemptResult ReadReply(Socket socket, TimeSpan timeout, Func<AttemptStatus, string, AttemptResult> result)
+    private static AttemptResult ReadReply(RawSocket socket, TimeSpan timeout, Func<AttemptStatus, string, AttemptResult> result)
     {
         var reader = new NetstringReader(QmqpReply.MaxLength);
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -159,11 +148,10 @@ public static class QmqpConnection
             var remaining = deadline - Stopwatch.GetTimestamp();
             if (remaining <= 0)
                 return result(AttemptStatus.CommunicationFailed, $"no complete reply within {timeout.TotalSeconds:0.###} s");
-            socket.ReceiveTimeout = Math.Max(1, (int)(remaining * 1000 / Stopwatch.Frequency));
             int n;
             try
             {
-                n = socket.Receive(buffer);
+                n = socket.Receive(buffer, Math.Max(1, (int)Math.Min(int.MaxValue, remaining * 1000 / Stopwatch.Frequency)));
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
             {

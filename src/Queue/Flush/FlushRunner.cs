@@ -243,14 +243,14 @@ public sealed class FlushRunner
                 _delivered++;
                 return;
             case Outcome.Refused:
-                ReturnToSender(store, job, BounceReason.PermanentRefusal, job.Last.ToString()!);
+                ReturnToSender(store, job, BounceReason.PermanentRefusal, job.Last!.ToString());
                 return;
             case Outcome.Untried:
                 store.Release(entry.Id, owner);
                 _untried++;
                 return;
         }
-        var failure = job.Last!.Value;
+        var failure = job.Last!;
         var now = _options.Time.GetUtcNow();
         if (now - entry.Created >= _options.Settings.Lifetime)
         {

@@ -50,7 +50,7 @@ internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
             {
                 ManualControl = control,
                 StateProvider = state,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || args.Outcome.Result.IsTemporary),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || args.Outcome.Result is { IsTemporary: true }),
                 FailureRatio = 0.5,
                 MinimumThroughput = 2,
                 SamplingDuration = TimeSpan.FromMinutes(10),
