@@ -96,6 +96,27 @@ public class QueueToolTests
     }
 
     [Fact]
+    public async Task Sendmail_queues_what_no_server_takes_mailq_and_bp_list_it_and_q_sends_it()
+    {
+        using var home = QueueKit.HomeWithQueue();
+        var sent = ProgramRunner.Run(home.Bin("sendmail"), ["-t"], stdin: "To: x@y.example\nSubject: queued\n\nhi\n"u8.ToArray(), env: home.Environment());
+        Assert.Equal("exit 0; stdout: ; stderr: ", sent.ToString());
+        foreach (var (program, args) in new[] { ("mailq", Array.Empty<string>()), ("sendmail", new[] { "-bp" }) })
+        {
+            var list = ProgramRunner.Run(home.Bin(program), args, env: home.Environment());
+            Assert.Equal(0, list.ExitCode);
+            Assert.Matches(@"^1  age \d+s  \d+ bytes  0 attempts  due now  from <\S+>\n  to <x@y\.example>\n1 message in the queue\n$", list.StdoutText);
+        }
+
+        await using var server = new ScriptedQmqpServer(ServerScript.Accept);
+        home.Servers(server.Entry);
+        var flush = ProgramRunner.Run(home.Bin("sendmail"), ["-q"], env: home.Environment());
+        Assert.Equal("exit 0; stdout: ; stderr: ", flush.ToString());
+        Assert.Contains("Subject: queued", System.Text.Encoding.ASCII.GetString(Assert.Single(server.Requests)), StringComparison.Ordinal);
+        Assert.EndsWith("0 messages in the queue\n", ProgramRunner.Run(home.Bin("mailq"), env: home.Environment()).StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_schedule_runs_flush_every_few_minutes_with_a_per_host_offset_and_a_random_delay()
     {
         var cron = Schedule.CronD("/var/mini-qmail", n => 3);
