@@ -16,12 +16,13 @@ internal static class Program
                 return QmqpBench.Run(rest);
             case "startup":
                 return StartupBench.Run(rest);
+            case "queue":
+                return QueueBench.Run(rest);
             case "all":
-                var qmqp = QmqpBench.Run(rest);
-                var startup = StartupBench.Run(rest);
-                return qmqp != 0 ? qmqp : startup;
+                var results = new[] { QmqpBench.Run(rest), StartupBench.Run(rest), QueueBench.Run(rest) };
+                return results.FirstOrDefault(r => r != 0);
             default:
-                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|startup|all] [options]");
+                Console.Error.WriteLine("usage: mini-qmail-bench [qmqp|startup|queue|all] [options]");
                 return 100;
         }
     }

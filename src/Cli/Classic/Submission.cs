@@ -35,6 +35,9 @@ internal static class Submission
 
     public static int Submit(string program, ProcessEnvironment env, QmqpConfig config, MessageSource message, Envelope envelope)
     {
+        // One stat while the queue is off; the queue's assemblies and SQLite load only past it.
+        if (File.Exists(env.Layout.Control(QueueHandoff.SwitchFile)))
+            return QueueHandoff.SendOrQueue(program, env, config, message, envelope);
         var result = QmqpSender.Send(config.Servers, message, envelope, config.Timeouts,
             attempt => Stdio.Warning(program, attempt.ToString()));
         if (result.Final is { Status: AttemptStatus.PermanentRefusal } refused)

@@ -48,6 +48,8 @@ internal static class ModernCli
         root.Subcommands.Add(InstallCommand.Create());
         root.Subcommands.Add(UninstallCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(QueueCommand.Create());
+        root.Subcommands.Add(FlushCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -105,6 +105,37 @@ public static class ControlFile
         }
     }
 
+    /// <summary>
+    /// A single-value file holding a decimal number (a project addition: timeouts, queue
+    /// settings). Missing: <paramref name="fallback"/>. Unreadable, or not a number that
+    /// <paramref name="valid"/> accepts: false, with <c>control/NAME: 'text' is not EXPECTATION</c>.
+    /// </summary>
+    public static bool TryReadNumber(Layout layout, string name, double fallback, Func<double, bool> valid, string expectation,
+        out double value, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(valid);
+        value = fallback;
+        error = "";
+        switch (ReadLine(layout.Control(name), out var bytes, out var readError))
+        {
+            case ControlReadStatus.Missing:
+                return true;
+            case ControlReadStatus.Error:
+                error = $"unable to read control/{name}: {readError}";
+                return false;
+        }
+        var text = System.Text.Encoding.ASCII.GetString(bytes).Trim();
+        if (!double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out value)
+            || !valid(value))
+        {
+            value = fallback;
+            error = $"control/{name}: '{text}' is not {expectation}";
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>Strips trailing spaces, tabs and LFs (not CRs), as qmail's control reader does.</summary>
     public static ReadOnlySpan<byte> TrimTrailingBlanks(ReadOnlySpan<byte> line)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace MiniQmail.Control;
@@ -79,24 +78,9 @@ public sealed record QmqpConfig(IReadOnlyList<QmqpServer> Servers, QmqpTimeouts 
 
     private static bool TryReadSeconds(Layout layout, string name, TimeSpan fallback, out TimeSpan value, out string error)
     {
-        value = fallback;
-        error = "";
-        switch (ControlFile.ReadLine(layout.Control(name), out var bytes, out var readError))
-        {
-            case ControlReadStatus.Missing:
-                return true;
-            case ControlReadStatus.Error:
-                error = $"unable to read control/{name}: {readError}";
-                return false;
-        }
-        var text = Encoding.ASCII.GetString(bytes).Trim();
-        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
-            || seconds <= 0 || seconds > 86400)
-        {
-            error = $"control/{name}: '{text}' is not a number of seconds (0 < n <= 86400)";
-            return false;
-        }
+        var ok = ControlFile.TryReadNumber(layout, name, fallback.TotalSeconds, s => s > 0 && s <= 86400,
+            "a number of seconds (0 < n <= 86400)", out var seconds, out error);
         value = TimeSpan.FromSeconds(seconds);
-        return true;
+        return ok;
     }
 }

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using MiniQmail.Qmqp.Transport;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace MiniQmail.Queue.Flush;
+
+/// <summary>
+/// One Polly pipeline per server address for the length of a flush run: a timeout on each
+/// attempt, inside a circuit breaker that is isolated at the first temporary failure, so a
+/// server that failed once is skipped for the rest of the run (the next run tries it again).
+/// </summary>
+internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, (ResiliencePipeline<AttemptResult> Pipeline, CircuitBreakerManualControl Control, CircuitBreakerStateProvider State)> _pipelines = new();
+
+    /// <summary>Runs one attempt, or returns null when the breaker of that address is open.</summary>
+    public AttemptResult? Execute(string endpoint, Func<CancellationToken, AttemptResult> attempt, Func<string, AttemptResult> timedOut)
+    {
+        var (pipeline, control, _) = _pipelines.GetOrAdd(endpoint, _ => Create());
+        AttemptResult result;
+        try
+        {
+            result = pipeline.Execute(attempt);
+        }
+        catch (BrokenCircuitException)
+        {
+            return null;
+        }
+        catch (TimeoutRejectedException)
+        {
+            result = timedOut($"no answer within {attemptTimeout.TotalSeconds:0.###} s");
+        }
+        if (result.IsTemporary)
+            control.IsolateAsync().GetAwaiter().GetResult();
+        return result;
+    }
+
+    /// <summary>True when every address that was tried is shut off.</summary>
+    public bool IsOpen(string endpoint) =>
+        _pipelines.TryGetValue(endpoint, out var p) && p.State.CircuitState is CircuitState.Isolated or CircuitState.Open;
+
+    private (ResiliencePipeline<AttemptResult>, CircuitBreakerManualControl, CircuitBreakerStateProvider) Create()
+    {
+        var control = new CircuitBreakerManualControl();
+        var state = new CircuitBreakerStateProvider();
+        var pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptResult>
+            {
+                ManualControl = control,
+                StateProvider = state,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null || args.Outcome.Result is { IsTemporary: true }),
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromMinutes(10),
+                BreakDuration = TimeSpan.FromDays(1),
+            })
+            .AddTimeout(attemptTimeout)
+            .Build();
+        return (pipeline, control, state);
+    }
+}
