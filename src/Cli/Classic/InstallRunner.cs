@@ -18,7 +18,10 @@ internal static class InstallRunner
         Run(program, InstallPlanner.Plan(options), options.Target.SetsOwners, dryRun, verbose);
 
     public static int Uninstall(string program, InstallTarget target, bool purge, bool dryRun, bool verbose) =>
-        Run(program, UninstallPlanner.Plan(target, purge), target.SetsOwners, dryRun, verbose);
+        Run(program, UninstallPlanner.Plan(target, purge, target.Root.Length == 0 && SystemdRunning), target.SetsOwners, dryRun, verbose);
+
+    /// <summary>Whether systemd manages this system (sd_booted(3)'s test).</summary>
+    public static bool SystemdRunning => Directory.Exists("/run/systemd/system");
 
     private static int Run(string program, InstallPlan plan, bool setOwners, bool dryRun, bool verbose)
     {

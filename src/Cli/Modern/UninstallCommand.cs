@@ -9,7 +9,7 @@ internal static class UninstallCommand
     public static Command Create()
     {
         var target = new TargetOptions();
-        var purge = new Option<bool>("--purge") { Description = "Also delete the control files." };
+        var purge = new Option<bool>("--purge") { Description = "Also delete the control files, and the retry queue even when it still holds messages." };
         var plan = new PlanOptions();
         var command = new Command("uninstall", "Remove what install created and put back every file it displaced, byte for byte. Control files stay unless --purge.");
         target.AddTo(command);

@@ -39,7 +39,7 @@ public static class Doctor
 {
     /// <summary>The checks of `mini-qmail doctor`, in the order they are printed.</summary>
     public static IReadOnlyList<IDoctorCheck> DefaultChecks { get; } =
-        [new LayoutCheck(), new ProgramsCheck(), new ControlFilesCheck(), new QmqpServersCheck()];
+        [new LayoutCheck(), new ProgramsCheck(), new ControlFilesCheck(), new QmqpServersCheck(), new QueueCheck()];
 
     public static IEnumerable<CheckResult> Run(DoctorContext context, IEnumerable<IDoctorCheck> checks)
     {

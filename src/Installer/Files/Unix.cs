@@ -43,6 +43,12 @@ internal static partial class Unix
     [LibraryImport("libc", EntryPoint = "getgrnam", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetGrNam(string name);
 
+    [LibraryImport("libc", EntryPoint = "getpwuid")]
+    private static partial IntPtr GetPwUid(uint uid);
+
+    [LibraryImport("libc", EntryPoint = "getgrgid")]
+    private static partial IntPtr GetGrGid(uint gid);
+
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial IntPtr StrError(int errno);
 
@@ -127,6 +133,22 @@ internal static partial class Unix
         // struct group: gr_name, gr_passwd (pointers), then gr_gid.
         var entry = GetGrNam(name);
         return entry == IntPtr.Zero ? null : Marshal.ReadInt32(entry, 2 * IntPtr.Size);
+    }
+
+    /// <summary>The name of a user id, or null when there is none.</summary>
+    public static string? UserName(int uid)
+    {
+        // struct passwd: pw_name first.
+        var entry = GetPwUid((uint)uid);
+        return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry));
+    }
+
+    /// <summary>The name of a group id, or null when there is none.</summary>
+    public static string? GroupName(int gid)
+    {
+        // struct group: gr_name first.
+        var entry = GetGrGid((uint)gid);
+        return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry));
     }
 
     private static string LastError() => Describe(Marshal.GetLastPInvokeError());

@@ -1,3 +1,5 @@
+using MiniQmail.Queue.Storage;
+
 namespace MiniQmail.Installer.Install;
 
 /// <summary>
@@ -13,18 +15,46 @@ public abstract record InstallAction(string Path)
     public abstract string Describe(InstallTarget target);
 }
 
-/// <summary>Create a directory (mode 0755, owner root when owners are set).</summary>
-public sealed record MakeDirectory(string Path) : InstallAction(Path)
+/// <summary>
+/// Create a directory (mode 0755, owner root when owners are set). <paramref name="Group"/>, when
+/// given, is the directory's group (the queue's: root:GROUP, mode 2770), looked up when the
+/// action is carried out, so that a group made by an earlier action of the plan is found.
+/// </summary>
+public sealed record MakeDirectory(string Path, UnixFileMode Mode = Modes.Directory, string? Group = null) : InstallAction(Path)
 {
     public override string Verb => "mkdir";
-    public override string Describe(InstallTarget target) => $"mkdir {target.Real(Path)}";
+    public override string Describe(InstallTarget target) =>
+        Group is null ? $"mkdir {target.Real(Path)}" : $"mkdir {target.Real(Path)} ({Modes.Octal(Mode)}, group {Group})";
 }
 
-/// <summary>Give an existing directory mode 0755 (and owner root); the old values are recorded.</summary>
-public sealed record FixDirectory(string Path, UnixFileMode OldMode, int OldUid, int OldGid) : InstallAction(Path)
+/// <summary>Give an existing directory mode 0755 (and owner root), or <paramref name="Mode"/> and <paramref name="Group"/>; the old values are recorded.</summary>
+public sealed record FixDirectory(string Path, UnixFileMode OldMode, int OldUid, int OldGid, UnixFileMode Mode = Modes.Directory, string? Group = null) : InstallAction(Path)
 {
     public override string Verb => "chmod";
-    public override string Describe(InstallTarget target) => $"chmod 0755 {target.Real(Path)} (was {Modes.Octal(OldMode)} {OldUid}:{OldGid})";
+    public override string Describe(InstallTarget target) =>
+        $"chmod {Modes.Octal(Mode)} {target.Real(Path)}{(Group is null ? "" : $" (group {Group})")} (was {Modes.Octal(OldMode)} {OldUid}:{OldGid})";
+}
+
+/// <summary>
+/// Create the retry queue's database in the queue directory <paramref name="Path"/> through the
+/// queue library (as the installing user, root), then give it group <paramref name="Group"/>
+/// and mode 0660. An existing database is opened, not replaced.
+/// </summary>
+public sealed record InitializeQueue(string Path, string Group) : InstallAction(Path)
+{
+    public override string Verb => "open";
+    public override string Describe(InstallTarget target) =>
+        $"initialize {target.Real(Path)}/{SqliteQueueStore.FileName} ({Modes.Octal(Modes.QueueDatabase)}, group {Group})";
+}
+
+/// <summary>
+/// Run a system command (groupadd, systemctl). Only planned for the running system, never under a
+/// root prefix. <paramref name="Path"/> is what it changes, for messages.
+/// </summary>
+public sealed record RunCommand(string Path, IReadOnlyList<string> Arguments) : InstallAction(Path)
+{
+    public override string Verb => "run " + Arguments[0] + " for";
+    public override string Describe(InstallTarget target) => string.Join(' ', Arguments);
 }
 
 /// <summary>Copy a file of the bundle into place, atomically.</summary>
@@ -96,6 +126,12 @@ public static class Modes
     public const UnixFileMode Directory = (UnixFileMode)0b111_101_101;
     public const UnixFileMode Program = Directory;
     public const UnixFileMode Data = (UnixFileMode)0b110_100_100;
+
+    /// <summary>The queue directory: 2770 (setgid, so what is created in it gets the queue's group).</summary>
+    public const UnixFileMode QueueDirectory = UnixFileMode.SetGroup | (UnixFileMode)0b111_111_000;
+
+    /// <summary>The queue database: 0660, root and the queue's group.</summary>
+    public const UnixFileMode QueueDatabase = (UnixFileMode)0b110_110_000;
 
     public static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8).PadLeft(3, '0');
 }

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using System.Text;
 using MiniQmail.Installer.Files;
+using MiniQmail.Queue;
+using MiniQmail.Queue.Storage;
 
 namespace MiniQmail.Installer.Install;
 
@@ -7,7 +10,24 @@ namespace MiniQmail.Installer.Install;
 /// <param name="Bundle">The directory holding the executable <c>mini-qmail</c> and its runtime files.</param>
 /// <param name="SetOwners">Make everything owned by root (layout.md §2); with a root prefix only when running as root (§7).</param>
 /// <param name="ReplaceSendmail">Move an existing non-link /usr/sbin/sendmail or /usr/lib/sendmail to a backup instead of leaving it.</param>
-public sealed record InstallOptions(InstallTarget Target, string Bundle, bool SetOwners, bool ReplaceSendmail, IReadOnlyList<ManPage> ManPages);
+/// <param name="Queue">Also set up the retry queue (install --queue GROUP); null: leave it alone.</param>
+public sealed record InstallOptions(InstallTarget Target, string Bundle, bool SetOwners, bool ReplaceSendmail, IReadOnlyList<ManPage> ManPages, QueueInstallOptions? Queue = null);
+
+/// <summary>How the retry queue's flush is started every few minutes.</summary>
+public enum FlushSchedule
+{
+    /// <summary><see cref="Schedule.CronPath"/>, a cron.d file.</summary>
+    Cron,
+    /// <summary><see cref="Schedule.ServicePath"/> and <see cref="Schedule.TimerPath"/>, a systemd timer.</summary>
+    Systemd,
+}
+
+/// <summary>What install --queue sets up (docs/queue.md, "What mini-qmail install should lay out").</summary>
+/// <param name="Group">The group that may queue: the queue directory is root:Group, mode 2770.</param>
+/// <param name="CreateGroup">Run <c>groupadd --system</c> when the group is missing; the command line allows it only for the running system (no root prefix).</param>
+/// <param name="SystemdRunning">systemd manages the running system (and there is no root prefix): after writing the timer, reload systemd and enable it.</param>
+/// <param name="Random">Picks the cron file's minute offset (<see cref="Schedule.CronD"/>); only used when the file is written.</param>
+public sealed record QueueInstallOptions(string Group, FlushSchedule Schedule, bool CreateGroup, bool SystemdRunning, Func<int, int> Random);
 
 /// <summary>
 /// Computes what install must do from what is on disk, writing nothing: layout.md §7's steps in
@@ -100,6 +120,110 @@ public sealed class InstallPlanner
         {
             EnsureDirectory(Path.GetDirectoryName(link)!, fixAttributes: false);
             EnsureLink(link, _target.Bin("sendmail"), displaceFiles: _options.ReplaceSendmail);
+        }
+
+        // Step 6 (project addition): the retry queue, only when asked.
+        if (_options.Queue is { } queue)
+            PlanQueue(queue);
+    }
+
+    /// <summary>
+    /// The group, root:GROUP 2770 queue directory, the database (root's, 0660), the switch
+    /// control/queue and the flush schedule, each only where the disk differs.
+    /// </summary>
+    private void PlanQueue(QueueInstallOptions queue)
+    {
+        if (_failure is not null)
+            return;
+        var gid = Unix.GroupId(queue.Group);
+        if (gid is null)
+        {
+            if (!queue.CreateGroup)
+            {
+                _failure = new InstallFailure("chown", _target.Real(_target.QueueDir),
+                    $"no group {queue.Group} (install creates the group only on the running system, not under --root; create it first)");
+                return;
+            }
+            _actions.Add(new RunCommand("/etc/group", ["groupadd", "--system", queue.Group]));
+        }
+
+        // The directory: root:GROUP 2770.
+        var dir = _target.QueueDir;
+        _plannedDirectories.Add(dir);
+        var now = Look(dir);
+        var ownerWrong = _options.SetOwners && now.Uid != 0;
+        switch (now.Kind)
+        {
+            case EntryKind.Missing:
+                _actions.Add(new MakeDirectory(dir, Modes.QueueDirectory, queue.Group));
+                break;
+            case EntryKind.Directory when now.Mode != Modes.QueueDirectory || ownerWrong || now.Gid != gid:
+                _actions.Add(new FixDirectory(dir, now.Mode, now.Uid, now.Gid, Modes.QueueDirectory, queue.Group));
+                break;
+            case EntryKind.Directory:
+                break;
+            default:
+                Fail("mkdir", dir, "exists and is not a directory");
+                return;
+        }
+
+        // The database, made by root through the queue library: root's (when owners are set), the group's, 0660.
+        var db = Look(SqliteQueueStore.DatabasePath(dir));
+        if (db.Kind != EntryKind.File || db.Mode != Modes.QueueDatabase || (_options.SetOwners && db.Uid != 0) || db.Gid != gid
+            || !_manifest.Contains(ManifestKind.Queue, dir))
+            _actions.Add(new InitializeQueue(dir, queue.Group));
+
+        // The switch, last before the schedule: the queue is on only once it can take mail.
+        var control = _target.Control(QueueSettings.SwitchFile);
+        var existing = Look(control);
+        if (existing.Exists && !_manifest.Contains(ManifestKind.File, control))
+            _warnings.Add($"{_target.Real(control)} exists and was not written by install; left as it is");
+        else
+            EnsureFile(control, null, "\n"u8.ToArray(), Modes.Data);
+
+        PlanSchedule(queue);
+    }
+
+    /// <summary>The cron file or the systemd units; the other kind, if an earlier install wrote it, goes.</summary>
+    private void PlanSchedule(QueueInstallOptions queue)
+    {
+        if (queue.Schedule == FlushSchedule.Cron)
+        {
+            var cron = Schedule.CronPath;
+            EnsureDirectory(Path.GetDirectoryName(cron)!, fixAttributes: false);
+            // The minute offset was drawn at the first install: a file of ours that nobody
+            // changed stays as it is, so that re-running install changes nothing.
+            var mine = _manifest.Find(ManifestKind.File, cron);
+            var now = Look(cron);
+            if (!(mine is not null && now.Kind == EntryKind.File && now.Mode == Modes.Data && !OwnerWrong(now) && SameContent(cron, mine.Detail)))
+                EnsureFile(cron, null, Encoding.UTF8.GetBytes(Schedule.CronD(_target.Home, queue.Random)), Modes.Data);
+            RemoveOurs(Schedule.TimerPath, Schedule.ServicePath);
+            return;
+        }
+
+        EnsureDirectory(Path.GetDirectoryName(Schedule.TimerPath)!, fixAttributes: false);
+        var before = _actions.Count;
+        EnsureFile(Schedule.ServicePath, null, Encoding.UTF8.GetBytes(Schedule.Service(_target.Home)), Modes.Data);
+        EnsureFile(Schedule.TimerPath, null, Encoding.UTF8.GetBytes(Schedule.Timer()), Modes.Data);
+        var written = _actions.Skip(before).Any(a => a.Path is Schedule.ServicePath or Schedule.TimerPath);
+        RemoveOurs(Schedule.CronPath);
+        if (written && queue.SystemdRunning && _target.Root.Length == 0 && _failure is null)
+        {
+            _actions.Add(new RunCommand(Schedule.TimerPath, ["systemctl", "daemon-reload"]));
+            _actions.Add(new RunCommand(Schedule.TimerPath, ["systemctl", "enable", "--now", TimerUnit]));
+        }
+    }
+
+    /// <summary>The systemd timer unit install writes.</summary>
+    public const string TimerUnit = "mini-qmail-flush.timer";
+
+    /// <summary>Removes files an earlier install wrote that are still as it wrote them.</summary>
+    private void RemoveOurs(params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            if (_manifest.Find(ManifestKind.File, path) is { } mine && Look(path).Kind == EntryKind.File && SameContent(path, mine.Detail))
+                _actions.Add(new RemoveFile(path));
         }
     }
 

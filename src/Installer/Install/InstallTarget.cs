@@ -38,6 +38,9 @@ public sealed record InstallTarget
     /// <summary>The copy of the executable's directory (runtime and all).</summary>
     public string ProgramDir => InHome("lib/mini-qmail");
 
+    /// <summary>The retry queue's directory as install makes it (control/queue empty).</summary>
+    public string QueueDir => InHome("queue");
+
     public string ManifestPath => InHome(Manifest.RelativePath);
 
     /// <summary>Where a displaced file is kept: under the home, at its own absolute path.</summary>

@@ -16,6 +16,8 @@ public enum ManifestKind
     Displaced,
     /// <summary>A directory that existed and got another mode or owner; <see cref="ManifestEntry.Detail"/> is the old "mode uid gid".</summary>
     Attributes,
+    /// <summary>A retry queue install set up in the directory <see cref="ManifestEntry.Path"/>; <see cref="ManifestEntry.Detail"/> is its group.</summary>
+    Queue,
 }
 
 /// <summary>One change, with paths as the installed system sees them (without the root prefix).</summary>
@@ -83,6 +85,7 @@ public sealed class Manifest
         ManifestKind.File => "file",
         ManifestKind.Link => "link",
         ManifestKind.Displaced => "displaced",
+        ManifestKind.Queue => "queue",
         _ => "attributes",
     };
 
@@ -93,6 +96,7 @@ public sealed class Manifest
         "link" => ManifestKind.Link,
         "displaced" => ManifestKind.Displaced,
         "attributes" => ManifestKind.Attributes,
+        "queue" => ManifestKind.Queue,
         _ => null,
     };
 }

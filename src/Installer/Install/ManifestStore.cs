@@ -65,6 +65,9 @@ public static class ManifestStore
             case RemoveFile r:
                 manifest.Entries.RemoveAll(e => e.Kind == ManifestKind.File && e.Path == r.Path);
                 break;
+            case InitializeQueue q:
+                manifest.Add(new ManifestEntry(ManifestKind.Queue, q.Path, q.Group));
+                break;
             case Displace m:
                 // Displaced things are never replaced in the record: each has its own backup.
                 manifest.Entries.Add(new ManifestEntry(ManifestKind.Displaced, m.Path, m.Backup));

@@ -1,3 +1,4 @@
+using MiniQmail.Queue.Storage;
 using MiniQmail.Installer.Files;
 
 namespace MiniQmail.Installer.Install;
@@ -52,12 +53,16 @@ public static class PlanExecutor
         string? error = null;
         switch (action)
         {
-            case MakeDirectory:
+            case MakeDirectory m:
                 // Created with 0755 at most (the umask can only take away), then set exactly.
-                Directory.CreateDirectory(path, Modes.Directory);
-                return SetAttributes(path, Modes.Directory, owner);
-            case FixDirectory:
-                return SetAttributes(path, Modes.Directory, owner);
+                Directory.CreateDirectory(path, Modes.Directory & m.Mode);
+                return WithGroup(m.Group, owner, out var makeOwner) ?? SetAttributes(path, m.Mode, makeOwner);
+            case FixDirectory f:
+                return WithGroup(f.Group, owner, out var fixOwner) ?? SetAttributes(path, f.Mode, fixOwner);
+            case InitializeQueue q:
+                return InitializeQueue(path, q.Group, owner);
+            case RunCommand c:
+                return Failed(Commands.TryRun(c.Arguments, out error), error);
             case RestoreAttributes r:
                 return SetAttributes(path, r.Mode, (r.Uid, r.Gid));
             case CopyFile c:
@@ -88,6 +93,40 @@ public static class PlanExecutor
             default:
                 return new StepFailure(null, $"unknown action {action.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// The owner for something of <paramref name="group"/>: root (when owners are set) or
+    /// unchanged (-1), and the group's id; the owner unchanged when there is no group.
+    /// </summary>
+    private static StepFailure? WithGroup(string? group, (int, int)? owner, out (int, int)? result)
+    {
+        result = owner;
+        if (group is null)
+            return null;
+        if (Unix.GroupId(group) is not { } gid)
+            return new StepFailure("chown", $"no group {group}");
+        result = (owner is null ? -1 : 0, gid);
+        return null;
+    }
+
+    /// <summary>Creates (or opens) the queue database through the queue library, then gives it the queue's group and mode 0660.</summary>
+    private static StepFailure? InitializeQueue(string directory, string group, (int, int)? owner)
+    {
+        var failure = WithGroup(group, owner, out var dbOwner);
+        if (failure is not null)
+            return failure;
+        try
+        {
+            using (SqliteQueueStore.Open(directory))
+            {
+            }
+        }
+        catch (QueueStoreException e)
+        {
+            return new StepFailure(null, e.Message);
+        }
+        return SetAttributes(SqliteQueueStore.DatabasePath(directory), Modes.QueueDatabase, dbOwner);
     }
 
     private static StepFailure? SetAttributes(string path, UnixFileMode mode, (int Uid, int Gid)? owner)

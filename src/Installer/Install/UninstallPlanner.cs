@@ -1,4 +1,5 @@
 using MiniQmail.Installer.Files;
+using MiniQmail.Queue.Storage;
 
 namespace MiniQmail.Installer.Install;
 
@@ -10,7 +11,8 @@ namespace MiniQmail.Installer.Install;
 /// </summary>
 public static class UninstallPlanner
 {
-    public static InstallPlan Plan(InstallTarget target, bool purge)
+    /// <param name="systemdRunning">systemd manages the running system (no root prefix): the flush timer is disabled before its files go.</param>
+    public static InstallPlan Plan(InstallTarget target, bool purge, bool systemdRunning = false)
     {
         var warnings = new List<string>();
         if (!ManifestStore.TryLoad(target, out var loaded, out var error))
@@ -46,8 +48,21 @@ public static class UninstallPlanner
                 case ManifestKind.Directory when now.Kind == EntryKind.Directory:
                     directories.Add(new RemoveDirectory(entry.Path));
                     break;
+                case ManifestKind.Queue when now.Kind == EntryKind.Directory:
+                    removals.AddRange(QueueRemovals(target, entry.Path, purge, warnings));
+                    break;
             }
         }
+        if (purge && !loaded.Contains(ManifestKind.Queue, target.QueueDir) && ManifestStore.Look(target, target.QueueDir).Kind == EntryKind.Directory)
+        {
+            // Left behind by an earlier uninstall because it held mail: --purge takes it now.
+            removals.AddRange(QueueRemovals(target, target.QueueDir, purge, warnings));
+            directories.Add(new RemoveDirectory(target.QueueDir));
+        }
+        var timerEnabled = systemdRunning && target.Root.Length == 0
+            && removals.Any(r => r.Path == Queue.Schedule.TimerPath);
+        if (timerEnabled)
+            removals.Insert(0, new RunCommand(Queue.Schedule.TimerPath, ["systemctl", "disable", "--now", InstallPlanner.TimerUnit]));
 
         var actions = new List<InstallAction>();
         if (purge)
@@ -56,6 +71,8 @@ public static class UninstallPlanner
         // A path displaced twice has two backups: the latest comes back; an older one only if
         // the path is free by then, which the executor finds out.
         actions.AddRange(restores.DistinctBy(r => r.Path));
+        if (timerEnabled)
+            actions.Add(new RunCommand(Queue.Schedule.TimerPath, ["systemctl", "daemon-reload"]));
         actions.Add(new SaveManifest(target.ManifestPath, null));
         actions.AddRange(directories);
         if (purge)
@@ -69,6 +86,50 @@ public static class UninstallPlanner
             }
         }
         return new InstallPlan(target, actions, warnings, loaded, null);
+    }
+
+    /// <summary>
+    /// The queue database goes when it holds no message, or with --purge (with a warning naming
+    /// how many messages are deleted). Otherwise it stays, and with it the directory, with a
+    /// warning: queued mail is never deleted without --purge.
+    /// </summary>
+    private static List<InstallAction> QueueRemovals(InstallTarget target, string dir, bool purge, List<string> warnings)
+    {
+        var database = SqliteQueueStore.DatabasePath(dir);
+        var real = target.Real(dir);
+        var files = new[] { database, database + "-wal", database + "-shm", database + "-journal" }
+            .Where(f => ManifestStore.Look(target, f).Exists)
+            .Select(f => (InstallAction)new RemoveFile(f))
+            .ToList();
+        if (files.Count == 0)
+            return files;
+        var count = CountMessages(target.Real(database), out var error);
+        if (count == 0)
+            return files;
+        var what = count > 0 ? $"{count} queued message(s)" : $"a queue that cannot be read ({error})";
+        if (purge)
+        {
+            warnings.Add($"{real} holds {what}; deleted (--purge)");
+            return files;
+        }
+        warnings.Add($"{real} holds {what}; left in place (mini-qmail flush delivers them; uninstall --purge deletes them)");
+        return [];
+    }
+
+    /// <summary>How many messages the queue database holds; -1 and why when it cannot be read.</summary>
+    internal static int CountMessages(string database, out string error)
+    {
+        error = "";
+        try
+        {
+            using var store = SqliteQueueStore.Open(Path.GetDirectoryName(database)!);
+            return store.List().Count;
+        }
+        catch (QueueStoreException e)
+        {
+            error = e.Message;
+            return -1;
+        }
     }
 
     /// <summary>Every entry of the control directory (temporary files of config-mini included).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MiniQmail.Control;
+using MiniQmail.Queue;
 
 namespace MiniQmail.Installer.ShowCtl;
 
@@ -14,9 +15,10 @@ public sealed record ShowCtlReport(byte[] Output, int ExitCode);
 /// </summary>
 public static class ShowCtl
 {
-    private enum Kind { Single, SingleMe, Number, List }
+    private enum Kind { Single, SingleMe, Number, List, Queue, Decimal }
 
-    private sealed record Entry(string Name, Kind Kind, string Prefix, string Default, string Suffix = "");
+    /// <param name="Project">A file of this project, not of the spec's table: printed only when it exists, so a host without it gets the reference's report byte for byte.</param>
+    private sealed record Entry(string Name, Kind Kind, string Prefix, string Default, string Suffix = "", bool Project = false);
 
     // tools.md, qmail-showctl, rule 3: the table, in order. For lists, Prefix/Suffix wrap an item
     // and Default is the text for a missing file.
@@ -41,6 +43,11 @@ public static class ShowCtl
         new("percenthack", Kind.List, "The percent hack is allowed for user%host@", "The percent hack is not allowed.", "."),
         new("plusdomain", Kind.SingleMe, "Plus domain name is ", "plusdomain"),
         new("qmqpservers", Kind.List, "QMQP server: ", "No QMQP servers.", "."),
+        // Project additions (docs/queue.md): the retry queue's switch and numbers.
+        new(QueueSettings.SwitchFile, Kind.Queue, "Retry queue is on; queued mail is kept in ", "queue", Project: true),
+        new(QueueSettings.BackoffBaseFile, Kind.Decimal, "Retry queue first backoff is ", "60", " seconds", Project: true),
+        new(QueueSettings.BackoffCapFile, Kind.Decimal, "Retry queue longest backoff is ", "7200", " seconds", Project: true),
+        new(QueueSettings.ConcurrencyFile, Kind.Decimal, "Retry queue concurrency is ", "4", Project: true),
         new("queuelifetime", Kind.Number, "Message lifetime in the queue is ", "604800", " seconds"),
         new("rcpthosts", Kind.List, RcptPrefix, "SMTP clients may send messages to any recipient.", "."),
         // morercpthosts and morercpthosts.cdb: special, handled in Render.
@@ -94,10 +101,18 @@ public static class ShowCtl
         var rcpthostsStatus = ControlReadStatus.Missing;
         foreach (var entry in Table)
         {
-            o.Text($"\n{entry.Name}: ");
             var path = layout.Control(entry.Name);
+            if (entry.Project && !listing.Contains(entry.Name))
+                continue;
+            o.Text($"\n{entry.Name}: ");
             switch (entry.Name, entry.Kind)
             {
+                case (_, Kind.Queue):
+                    QueueDirectory(o, path, entry, layout);
+                    break;
+                case (_, Kind.Decimal):
+                    Decimal(o, path, entry);
+                    break;
                 case ("morercpthosts.cdb", _):
                     o.Text(CdbState(layout) + "\n");
                     break;
@@ -159,6 +174,48 @@ public static class ShowCtl
                 o.Text($"{entry.Prefix}{n.ToString(CultureInfo.InvariantCulture)}{entry.Suffix}.\n");
                 break;
             case ControlReadStatus.Ok or ControlReadStatus.Missing:
+                o.Text($"(Default.) {entry.Prefix}{entry.Default}{entry.Suffix}.\n");
+                break;
+            default:
+                o.Text("Oops! Trouble reading this file.\n");
+                break;
+        }
+    }
+
+    /// <summary>control/queue: the directory its first line names (relative: in the home), or the default.</summary>
+    private static void QueueDirectory(Output o, string path, Entry entry, Layout layout)
+    {
+        switch (ControlFile.ReadLine(path, out var value, out _))
+        {
+            case ControlReadStatus.Ok when value.AsSpan().Trim((byte)' ').Length > 0:
+                o.Text(entry.Prefix);
+                if (value[0] != (byte)'/')
+                    o.Text(layout.Home + "/");
+                o.Safe(value.AsSpan().Trim((byte)' ').ToArray());
+                o.Text(".\n");
+                break;
+            case ControlReadStatus.Ok:
+                o.Text($"(Default.) {entry.Prefix}");
+                o.Safe(Encoding.UTF8.GetBytes($"{layout.Home}/{entry.Default}"));
+                o.Text(".\n");
+                break;
+            default:
+                o.Text("Oops! Trouble reading this file.\n");
+                break;
+        }
+    }
+
+    /// <summary>The queue's numbers, which may have a fraction (0.5 seconds): printed as written when they are numbers.</summary>
+    private static void Decimal(Output o, string path, Entry entry)
+    {
+        switch (ControlFile.ReadLine(path, out var value, out _))
+        {
+            case ControlReadStatus.Ok when double.TryParse(Encoding.ASCII.GetString(value).Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _):
+                o.Text(entry.Prefix);
+                o.Safe(Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(value).Trim()));
+                o.Text($"{entry.Suffix}.\n");
+                break;
+            case ControlReadStatus.Ok:
                 o.Text($"(Default.) {entry.Prefix}{entry.Default}{entry.Suffix}.\n");
                 break;
             default:
