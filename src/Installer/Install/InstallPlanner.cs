@@ -197,7 +197,14 @@ public sealed class InstallPlanner
             var now = Look(cron);
             if (!(mine is not null && now.Kind == EntryKind.File && now.Mode == Modes.Data && !OwnerWrong(now) && SameContent(cron, mine.Detail)))
                 EnsureFile(cron, null, Encoding.UTF8.GetBytes(Schedule.CronD(_target.Home, queue.Random)), Modes.Data);
+            var removing = _actions.Count;
             RemoveOurs(Schedule.TimerPath, Schedule.ServicePath);
+            // The timer an earlier install --schedule systemd enabled is stopped before its files go.
+            if (_actions.Count > removing && queue.SystemdRunning && _target.Root.Length == 0)
+            {
+                _actions.Insert(removing, new RunCommand(Schedule.TimerPath, ["systemctl", "disable", "--now", TimerUnit]));
+                _actions.Add(new RunCommand(Schedule.TimerPath, ["systemctl", "daemon-reload"]));
+            }
             return;
         }
 

@@ -179,6 +179,25 @@ public class QueueInstallTests
         Assert.True(groupadd < lines.FindIndex(l => l.StartsWith($"mkdir {s.Root}{QueueDir}", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void On_a_running_systemd_system_the_plan_reloads_systemd_and_enables_the_timer_after_writing_it()
+    {
+        // Only planned, never carried out: the target is the running system (no root prefix),
+        // with a home of its own that does not exist.
+        using var s = new InstallScratch();
+        var target = new InstallTarget("", Path.Combine(s.Dir, "home"));
+        var options = new InstallOptions(target, s.Bundle, SetOwners: false, ReplaceSendmail: false, [],
+            Queue(FlushSchedule.Systemd) with { SystemdRunning = true });
+        var lines = InstallPlanner.Plan(options).Describe().ToList();
+        var timer = lines.IndexOf($"write {Schedule.TimerPath} (0644)");
+        Assert.True(timer >= 0, string.Join('\n', lines));
+        Assert.Equal(["systemctl daemon-reload", "systemctl enable --now mini-qmail-flush.timer"], lines.Skip(timer + 1).Take(2));
+
+        // Not when systemd is not running, and never under a root prefix.
+        Assert.DoesNotContain(InstallPlanner.Plan(options with { Queue = Queue(FlushSchedule.Systemd) }).Describe(), l => l.StartsWith("systemctl", StringComparison.Ordinal));
+        Assert.DoesNotContain(Plan(s, Queue(FlushSchedule.Systemd) with { SystemdRunning = true }).Describe(), l => l.StartsWith("systemctl", StringComparison.Ordinal));
+    }
+
     [SkippableFact]
     public void Systemd_schedule_writes_service_and_timer_and_switching_back_to_cron_removes_them()
     {
