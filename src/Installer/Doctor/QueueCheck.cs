@@ -66,11 +66,18 @@ public sealed class QueueCheck : IDoctorCheck
     {
         var path = SqliteQueueStore.DatabasePath(real);
         var subject = dir + "/" + SqliteQueueStore.FileName;
-        if (!File.Exists(path))
+        switch (FileSnapshot.Take(path).Kind)
         {
-            // Opening would create it, as the doctor's user: say so instead.
-            yield return new(CheckStatus.Failed, subject, "missing (mini-qmail install --queue GROUP creates it)");
-            yield break;
+            case EntryKind.Missing:
+                // Opening would create it, as the doctor's user: say so instead.
+                yield return new(CheckStatus.Failed, subject, "missing (mini-qmail install --queue GROUP creates it)");
+                yield break;
+            case EntryKind.Other when !Unix.IsRoot:
+                yield return new(CheckStatus.Failed, subject, "cannot be looked at: run the doctor as root or as a member of the queue's group");
+                yield break;
+            case EntryKind.Directory or EntryKind.Link or EntryKind.Other:
+                yield return new(CheckStatus.Failed, subject, "not a regular file");
+                yield break;
         }
         IReadOnlyList<QueueEntry> entries;
         string? failure = null;
