@@ -23,6 +23,11 @@ internal static class InstallCommand
         command.Options.Add(queue);
         command.Options.Add(schedule);
         plan.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(schedule) is { Implicit: false } && result.GetValue(queue) is not { Length: > 0 })
+                result.AddError("--schedule needs --queue GROUP");
+        });
         command.SetAction(parse =>
         {
             var where = target.Get(parse);

@@ -122,12 +122,22 @@ public sealed class QueueCheck : IDoctorCheck
         if (FileSnapshot.Take(target.Real(Schedule.CronPath)).Kind == EntryKind.File)
             return new(CheckStatus.Ok, "flush schedule", $"{Schedule.CronPath} (every {Schedule.IntervalMinutes} minutes)");
         if (FileSnapshot.Take(target.Real(Schedule.TimerPath)).Kind == EntryKind.File)
-            return new(CheckStatus.Ok, "flush schedule", $"{Schedule.TimerPath} (every {Schedule.IntervalMinutes} minutes, when enabled)");
+        {
+            // systemctl enable links the timer into timers.target.wants; only the running system's counts.
+            if (target.Root.Length > 0)
+                return new(CheckStatus.Ok, "flush schedule", $"{Schedule.TimerPath} (every {Schedule.IntervalMinutes} minutes, once enabled)");
+            return FileSnapshot.Take(EnabledTimerLink).Kind == EntryKind.Link
+                ? new(CheckStatus.Ok, "flush schedule", $"{Schedule.TimerPath}, enabled (every {Schedule.IntervalMinutes} minutes)")
+                : new(CheckStatus.Warning, "flush schedule", $"{Schedule.TimerPath} is not enabled: systemctl enable --now {InstallPlanner.TimerUnit}");
+        }
         return new(CheckStatus.Warning, "flush schedule",
             $"none: neither {Schedule.CronPath} nor {Schedule.TimerPath}; queued mail waits until someone runs mini-qmail flush");
     }
 
     /// <summary>The path as the installed system sees it (without the root prefix).</summary>
+    /// <summary>The link systemctl enable makes for the flush timer.</summary>
+    public const string EnabledTimerLink = "/etc/systemd/system/timers.target.wants/" + InstallPlanner.TimerUnit;
+
     private static string Shown(DoctorContext context, string real) =>
         context.Target.Root.Length > 0 && real.StartsWith(context.Target.Root + "/", StringComparison.Ordinal) ? real[context.Target.Root.Length..] : real;
 

@@ -154,6 +154,10 @@ public class QueueInstallTests
             Assert.DoesNotContain("cron.d", systemd.StdoutText, StringComparison.Ordinal);
             Assert.DoesNotContain("systemctl", systemd.StdoutText, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFileSystemEntries(root));
+
+            var alone = ProgramRunner.Run(Programs.Executable, ["install", "--root", root, "--home", Home, "--schedule", "systemd", "--dry-run"]);
+            Assert.NotEqual(0, alone.ExitCode);
+            Assert.Contains("--schedule needs --queue GROUP", alone.StderrText, StringComparison.Ordinal);
         }
         finally
         {
