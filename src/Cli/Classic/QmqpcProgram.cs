@@ -19,17 +19,9 @@ internal static class QmqpcProgram
 
     public static int Run(string program, ProcessEnvironment env, SafeFileHandle messageFd, SafeFileHandle envelopeFd)
     {
-        var layout = env.Layout;
-        if (!Directory.Exists(layout.Home))
-        {
-            Stdio.Fatal(program, $"unable to switch to {layout.Home}");
-            return QueueExitCode.HomeDirectoryError;
-        }
-        if (!QmqpConfig.TryLoad(layout, out var config, out var configError))
-        {
-            Stdio.Fatal(program, configError);
-            return QueueExitCode.ConfigurationError;
-        }
+        var configCode = Submission.LoadConfig(program, env, out var config);
+        if (configCode != QueueExitCode.Success)
+            return configCode;
 
         foreach (var (handle, what) in new[] { (messageFd, "message"), (envelopeFd, "envelope") })
         {

@@ -19,18 +19,26 @@ internal static class Submission
     /// </summary>
     public static int Handoff(string program, ProcessEnvironment env, MessageSource message, Envelope envelope)
     {
+        var code = LoadConfig(program, env, out var config);
+        return code != QueueExitCode.Success ? code : Submit(program, env, config!, message, envelope);
+    }
+
+    /// <summary>The home and the QMQP configuration, as qmail-qmqpc's steps 2-4 read them: 61 or 55 on failure.</summary>
+    public static int LoadConfig(string program, ProcessEnvironment env, out QmqpConfig? config)
+    {
+        config = null;
         var layout = env.Layout;
         if (!Directory.Exists(layout.Home))
         {
             Stdio.Fatal(program, $"unable to switch to {layout.Home}");
             return QueueExitCode.HomeDirectoryError;
         }
-        if (!QmqpConfig.TryLoad(layout, out var config, out var configError))
+        if (!QmqpConfig.TryLoad(layout, out config, out var configError))
         {
             Stdio.Fatal(program, configError);
             return QueueExitCode.ConfigurationError;
         }
-        return Submit(program, env, config!, message, envelope);
+        return QueueExitCode.Success;
     }
 
     public static int Submit(string program, ProcessEnvironment env, QmqpConfig config, MessageSource message, Envelope envelope)

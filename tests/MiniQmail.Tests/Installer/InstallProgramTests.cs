@@ -26,7 +26,8 @@ public class InstallProgramTests(InstalledTree tree) : IClassFixture<InstalledTr
     {
         // A classic program answers an unknown option itself (usage, fatal, or ignoring it);
         // a name the executable does not know falls through to the modern command line.
-        var result = ProgramRunner.Run(tree.Bin(name), ["--mini-qmail-dispatch-probe"], stdin: [], env: tree.Environment(), timeout: TimeSpan.FromSeconds(30));
+        // In the tree's own directory: maildirmake takes the probe for a name and creates it.
+        var result = ProgramRunner.Run(tree.Bin(name), ["--mini-qmail-dispatch-probe"], stdin: [], env: tree.Environment(), timeout: TimeSpan.FromSeconds(30), workingDirectory: tree.Root);
         Assert.DoesNotContain("Required command was not provided", result.StderrText + result.StdoutText, StringComparison.Ordinal);
         Assert.DoesNotContain("Unrecognized command or argument", result.StderrText + result.StdoutText, StringComparison.Ordinal);
     }

@@ -36,47 +36,8 @@ public sealed class Vector
     };
 
     /// <summary>Decodes a block with {PID} replaced: \n \r \t \0 \\ \xHH and {N*c}.</summary>
-    public static byte[] Decode(string block, string pid = "{PID}")
-    {
-        block = block.Replace("{PID}", pid, StringComparison.Ordinal);
-        var bytes = new List<byte>();
-        for (var i = 0; i < block.Length; i++)
-        {
-            var c = block[i];
-            if (c == '\\' && i + 1 < block.Length)
-            {
-                var e = block[++i];
-                switch (e)
-                {
-                    case 'n': bytes.Add((byte)'\n'); break;
-                    case 'r': bytes.Add((byte)'\r'); break;
-                    case 't': bytes.Add((byte)'\t'); break;
-                    case '0': bytes.Add(0); break;
-                    case '\\': bytes.Add((byte)'\\'); break;
-                    case 'x':
-                        bytes.Add(byte.Parse(block.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                        i += 2;
-                        break;
-                    default:
-                        bytes.Add((byte)'\\');
-                        bytes.Add((byte)e);
-                        break;
-                }
-                continue;
-            }
-            if (c == '{' && block.IndexOf('}', i) is var close and > 0 && block.IndexOf('*', i) is var star and > 0 && star < close
-                && int.TryParse(block.AsSpan(i + 1, star - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-            {
-                var repeated = Encoding.UTF8.GetBytes(block[(star + 1)..close]);
-                for (var k = 0; k < count; k++)
-                    bytes.AddRange(repeated);
-                i = close;
-                continue;
-            }
-            bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
-        }
-        return [.. bytes];
-    }
+    public static byte[] Decode(string block, string pid = "{PID}") =>
+        Support.Bytes.Of(block.Replace("{PID}", pid, StringComparison.Ordinal));
 }
 
 /// <summary>Reads vectors.md into <see cref="Vector"/> values.</summary>

@@ -115,24 +115,7 @@ public sealed class VectorHarness : IDisposable
     }
 
     /// <summary>Bytes in the vectors' escape notation, so a failure shows which byte differs.</summary>
-    public static string Show(byte[] bytes)
-    {
-        var sb = new StringBuilder();
-        foreach (var b in bytes)
-        {
-            sb.Append(b switch
-            {
-                (byte)'\n' => "\\n\n",
-                (byte)'\r' => "\\r",
-                (byte)'\t' => "\\t",
-                0 => "\\0",
-                (byte)'\\' => "\\\\",
-                < 0x20 or > 0x7E => $"\\x{b:x2}",
-                _ => ((char)b).ToString(),
-            });
-        }
-        return sb.ToString();
-    }
+    public static string Show(byte[] bytes) => Support.Bytes.Show(bytes, breakLines: true);
 
     public void Dispose()
     {
