@@ -53,10 +53,9 @@ internal static class QmqpBench
         sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         // 2. One qmail-qmqpc process per message, as sendmail and cron use it, to a sink that
-        // discards (a storing sink would measure its fsync). Framework-dependent Release build,
-        // not ReadyToRun: `./run bench startup` measures the published start-up.
+        // discards (a storing sink would measure its fsync); the published ReadyToRun build.
         var discard = QmqpSink.Start(new QmqpSinkOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
-        var exe = Executable();
+        var exe = Builds.MiniQmail;
         var home = Path.Combine(scratch, "home");
         Directory.CreateDirectory(Path.Combine(home, "control"));
         File.WriteAllText(Path.Combine(home, "control", "qmqpservers"), $"127.0.0.1:{discard.LocalEndPoint.Port}\n");
@@ -158,14 +157,6 @@ internal static class QmqpBench
             file.Write(line, 0, n);
             written += n;
         }
-    }
-
-    internal static string Executable()
-    {
-        var dir = AppContext.BaseDirectory;
-        var root = dir[..dir.IndexOf("/bench/", StringComparison.Ordinal)];
-        var exe = Path.Combine(root, "src", "Cli", "bin", "Release", "net10.0", "mini-qmail");
-        return File.Exists(exe) ? exe : throw new FileNotFoundException("build src/Cli in Release first", exe);
     }
 
     private static void Report(string what, double value, string unit) => Console.WriteLine($"{what}: {value:0} {unit}");

@@ -78,7 +78,7 @@ internal static class QueueBench
     {
         var home = Home(scratch, "enqueue", ClosedPort());
         var link = Path.Combine(scratch, "qmail-queue");
-        File.CreateSymbolicLink(link, QmqpBench.Executable());
+        File.CreateSymbolicLink(link, Builds.MiniQmail);
         var messageFile = Path.Combine(scratch, "message");
         var envelopeFile = Path.Combine(scratch, "envelope");
         File.WriteAllBytes(messageFile, Message);
@@ -140,7 +140,7 @@ internal static class QueueBench
                 theirs.Add(Source(port, messages, concurrency));
                 Fill(queue, messages);
                 var watch = Stopwatch.StartNew();
-                var code = RunProcess(QmqpBench.Executable(), ["flush", "--all", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)], home, null, null);
+                var code = RunProcess(Builds.MiniQmail, ["flush", "--all", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)], home, null, null);
                 ours.Add(messages / watch.Elapsed.TotalSeconds);
                 using (var store = SqliteQueueStore.Open(queue))
                     left += store.List().Count;

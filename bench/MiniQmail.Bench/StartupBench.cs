@@ -15,13 +15,13 @@ internal static class StartupBench
 {
     public static int Run(string[] args)
     {
-        var runs = Option(args, "--runs", 40);
-        var root = RepoRoot();
+        var runs = QmqpBench.Option(args, "--runs", 40);
+        var root = Builds.RepoRoot();
         var scratch = Directory.CreateTempSubdirectory("mini-qmail-startup.").FullName;
         try
         {
-            var mq = Publish(Path.Combine(root, "src", "Cli", "Cli.csproj"), Path.Combine(scratch, "mq"));
-            var hello = Publish(Path.Combine(root, "bench", "StartupHello", "StartupHello.csproj"), Path.Combine(scratch, "hello"));
+            var mq = Path.GetDirectoryName(Builds.MiniQmail);
+            var hello = Builds.Publish(Path.Combine(root, "bench", "StartupHello", "StartupHello.csproj"), Path.Combine(scratch, "hello"));
             if (mq is null || hello is null)
                 return 111;
             return Measure(scratch, Path.Combine(mq, "mini-qmail"), Path.Combine(hello, "startup-hello"), runs);
@@ -121,46 +121,10 @@ internal static class StartupBench
         return elapsed;
     }
 
-    private static string? Publish(string project, string output)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
-                     "-p:PublishReadyToRun=true", "-o", output, "-v", "quiet", "-nologo" })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var log = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(600_000) || process.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"startup: publishing {project} failed:\n{log.Result}{errors.Result}");
-            return null;
-        }
-        return output;
-    }
-
     private static double Median(List<double> values)
     {
         values.Sort();
         var n = values.Count;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "MiniQmail.sln")))
-            dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("run the bench from inside the repository");
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
 }
