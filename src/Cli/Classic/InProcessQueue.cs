@@ -1,6 +1,7 @@
 using MiniQmail.Cli.Edges;
 using MiniQmail.Injector.Handoff;
 using MiniQmail.Qmqp.Codec;
+using MiniQmail.Qmqp.Transport;
 
 namespace MiniQmail.Cli.Classic;
 

@@ -37,7 +37,7 @@ internal static partial class StandardStreams
         }
     }
 
-    private sealed class LazyOutputStream : MiniQmail.Injector.WriteOnlyStream
+    private sealed class LazyOutputStream : MiniQmail.Qmqp.Transport.WriteOnlyStream
     {
         private Stream? _inner;
 

@@ -57,76 +57,34 @@ public static class MessageSpool
     {
         message = null;
         error = null;
-        var buffer = new byte[Math.Min(memoryThreshold, 64 * 1024)];
-        var memory = new MemoryStream();
-        try
+        using var spool = new SpoolWriter(tempDirectory, memoryThreshold);
+        var buffer = new byte[64 * 1024];
+        while (true)
         {
             int n;
-            while ((n = input.Read(buffer)) > 0)
+            try
             {
-                memory.Write(buffer, 0, n);
-                if (memory.Length > memoryThreshold)
-                    break;
+                n = input.Read(buffer);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error = e.Message;
+                return SpoolFailure.ReadError;
             }
             if (n == 0)
+                break;
+            try
             {
-                message = MessageSource.FromBytes(memory.GetBuffer().AsMemory(0, (int)memory.Length));
-                return SpoolFailure.None;
+                spool.Write(buffer.AsSpan(0, n));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error = $"unable to write a temporary file in {tempDirectory}: {e.Message}";
+                return SpoolFailure.WriteError;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = e.Message;
-            return SpoolFailure.ReadError;
-        }
-
-        SafeFileHandle file;
-        try
-        {
-            file = CreateUnlinkedTempFile(tempDirectory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = $"unable to create a temporary file in {tempDirectory}: {e.Message}";
-            return SpoolFailure.WriteError;
-        }
-        long length = 0;
-        try
-        {
-            Write(file, memory.GetBuffer().AsSpan(0, (int)memory.Length), ref length);
-            memory = null;
-            while (true)
-            {
-                int n;
-                try
-                {
-                    n = input.Read(buffer);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    file.Dispose();
-                    error = e.Message;
-                    return SpoolFailure.ReadError;
-                }
-                if (n == 0)
-                    break;
-                Write(file, buffer.AsSpan(0, n), ref length);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            file.Dispose();
-            error = $"unable to write a temporary file: {e.Message}";
-            return SpoolFailure.WriteError;
-        }
-        message = MessageSource.FromFile(file, 0, length, ownsHandle: true);
+        message = spool.ToSource();
         return SpoolFailure.None;
-    }
-
-    private static void Write(SafeFileHandle file, ReadOnlySpan<byte> data, ref long offset)
-    {
-        RandomAccess.Write(file, data, offset);
-        offset += data.Length;
     }
 
     /// <summary>A private (0600) temporary file, unlinked at once so that nothing is left behind if the process dies.</summary>

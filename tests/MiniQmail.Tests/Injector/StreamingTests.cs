@@ -2,6 +2,7 @@ using MiniQmail.Injector;
 using MiniQmail.Injector.Handoff;
 using MiniQmail.Injector.Inject;
 using MiniQmail.Qmqp.Codec;
+using MiniQmail.Qmqp.Transport;
 using MiniQmail.Tests.Injector.Vectors;
 using Xunit;
 

@@ -1,4 +1,4 @@
-namespace MiniQmail.Injector;
+namespace MiniQmail.Qmqp.Transport;
 
 /// <summary>The boilerplate of a forward-only writable stream; subclasses supply <see cref="Write(ReadOnlySpan{byte})"/>.</summary>
 public abstract class WriteOnlyStream : Stream

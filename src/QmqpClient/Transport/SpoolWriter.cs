@@ -1,7 +1,6 @@
 using Microsoft.Win32.SafeHandles;
-using MiniQmail.Qmqp.Transport;
 
-namespace MiniQmail.Injector.Handoff;
+namespace MiniQmail.Qmqp.Transport;
 
 /// <summary>
 /// A write-only stream that keeps a message in memory up to a threshold and moves it to an
