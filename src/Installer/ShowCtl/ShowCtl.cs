@@ -167,7 +167,7 @@ public static class ShowCtl
         switch (ControlFile.ReadLine(path, out var value, out _))
         {
             case ControlReadStatus.Ok when value.Length > 0 && char.IsAsciiDigit((char)value[0]):
-                // scan_ulong: the leading digits, as an unsigned number the width of the original's int.
+                // The leading digits, read as the original reads numbers: unsigned, 32 bits wide (tools.md).
                 uint n = 0;
                 foreach (var b in value.TakeWhile(b => b is >= (byte)'0' and <= (byte)'9'))
                     n = unchecked((n * 10) + (uint)(b - '0'));

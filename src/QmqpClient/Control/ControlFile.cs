@@ -21,7 +21,7 @@ public enum ControlReadStatus
 public static class ControlFile
 {
     /// <summary>
-    /// A single-value file: only the first line counts (qmail's control_rldef). An existing empty
+    /// A single-value file (layout.md §5.1): only the first line counts. An existing empty
     /// file yields the empty value, not the default.
     /// </summary>
     public static ControlReadStatus ReadLine(string path, out byte[] value, out string? error)
@@ -39,7 +39,7 @@ public static class ControlFile
     }
 
     /// <summary>
-    /// A list file (qmail's control_readfile): one item per line, a last line without LF still
+    /// A list file (layout.md §5.2): one item per line, a last line without LF still
     /// counts, trailing blanks stripped, empty lines and lines starting with '#' skipped.
     /// </summary>
     public static ControlReadStatus ReadList(string path, out List<byte[]> items, out string? error)
