@@ -23,15 +23,8 @@ internal static class QmqpcProgram
         if (configCode != QueueExitCode.Success)
             return configCode;
 
-        foreach (var (handle, what) in new[] { (messageFd, "message"), (envelopeFd, "envelope") })
-        {
-            var fd = (int)handle.DangerousGetHandle();
-            if (!Posix.IsInherited(fd))
-            {
-                Stdio.Fatal(program, $"unable to read the {what}: descriptor {fd} is not open");
-                return QueueExitCode.ReadError;
-            }
-        }
+        if (!IsOpen(program, messageFd, "message") || !IsOpen(program, envelopeFd, "envelope"))
+            return QueueExitCode.ReadError;
         var spool = MessageSpool.FromHandle(messageFd, env.TempDirectory, out var message, out var spoolError);
         if (spool != SpoolFailure.None)
         {
@@ -48,6 +41,19 @@ internal static class QmqpcProgram
             }
             return Submission.Submit(program, env, config!, message!, envelope!);
         }
+    }
+
+    /// <summary>
+    /// False (with the fatal line) for a descriptor the caller left closed: its number may since
+    /// belong to one of the runtime's own pipes, and reading that would block for ever.
+    /// </summary>
+    private static bool IsOpen(string program, SafeFileHandle handle, string what)
+    {
+        var fd = (int)handle.DangerousGetHandle();
+        if (Posix.IsInherited(fd))
+            return true;
+        Stdio.Fatal(program, $"unable to read the {what}: descriptor {fd} is not open");
+        return false;
     }
 
     /// <summary>Reads the envelope from its descriptor: 54 on a read error, 91 on a format error.</summary>
