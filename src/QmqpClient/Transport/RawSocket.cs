@@ -129,10 +129,11 @@ internal sealed unsafe partial class RawSocket : IDisposable
     /// <summary>Sends some of <paramref name="data"/> once the socket is writable within the limit; the count sent.</summary>
     public int Send(ReadOnlySpan<byte> data, int timeoutMs)
     {
+        // Try first: a socket just connected, or with room in its buffer, takes the data at once,
+        // and a poll before every send would be a wasted system call. Only a full buffer waits.
         while (true)
         {
-            if (!Wait(PollOut, timeoutMs))
-                throw Error(SocketError.TimedOut);
+            ObjectDisposedException.ThrowIf(_cancelled || _fd < 0, this);
             nint n;
             fixed (byte* p = data)
                 n = SysSend(_fd, p, (nuint)data.Length, MsgNoSignal);
@@ -141,6 +142,8 @@ internal sealed unsafe partial class RawSocket : IDisposable
             var errno = Marshal.GetLastPInvokeError();
             if (errno is not (EAgain or EIntr))
                 throw Error(errno);
+            if (errno == EAgain && !Wait(PollOut, timeoutMs))
+                throw Error(SocketError.TimedOut);
         }
     }
 
