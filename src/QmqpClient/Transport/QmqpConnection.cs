@@ -19,10 +19,7 @@ public static class QmqpConnection
     public static AttemptResult Deliver(QmqpServer server, IPEndPoint endpoint, QmqpRequestFrame frame, MessageSource message,
         QmqpTimeouts timeouts, CancellationToken cancellation = default)
     {
-        // IPv4 names without IPAddress formatting, which is compiled at run time (start-up).
-        var name = endpoint.AddressFamily == AddressFamily.InterNetwork
-            ? $"{QmqpServer.DottedQuad(endpoint.Address)}:{endpoint.Port}"
-            : endpoint.ToString();
+        var name = QmqpServer.Describe(endpoint);
         AttemptResult Result(AttemptStatus status, string detail) => new(server, name, status, detail);
 
         RawSocket socket;
