@@ -47,7 +47,13 @@ public static class QmqpConnection
                 stage = "send";
                 Send(socket, frame, message, timeouts.Io);
                 stage = "reply";
-                return ReadReply(socket, timeouts.Io, Result);
+                var reply = ReadReply(socket, timeouts.Io, Result);
+                // The server has said its last word: end with a reset rather than the FIN
+                // exchange, which spares both ends a round of packets and the server a
+                // TIME_WAIT entry per message (Postfix's qmqp-source closes the same way).
+                if (reply.Status is AttemptStatus.Accepted or AttemptStatus.TemporaryRefusal or AttemptStatus.PermanentRefusal)
+                    socket.ResetOnClose();
+                return reply;
             }
             catch (Exception e) when (cancellation.IsCancellationRequested && e is SocketException or ObjectDisposedException or IOException)
             {
