@@ -26,6 +26,8 @@ internal sealed unsafe partial class RawSocket : IDisposable
     private const int SoLinger = 13;
     private const short PollIn = 0x001;
     private const short PollOut = 0x004;
+    private const short PollErr = 0x008;
+    private const short PollHup = 0x010;
     private const int MsgNoSignal = 0x4000;
     private const int ShutRdWr = 2;
     private const int EIntr = 4;
@@ -109,8 +111,11 @@ internal sealed unsafe partial class RawSocket : IDisposable
         var errno = Marshal.GetLastPInvokeError();
         if (errno is not (EInProgress or EIntr))
             return FromErrno(errno);
-        if (!Wait(PollOut, timeoutMs))
+        if (!Wait(PollOut, timeoutMs, out var ready))
             return SocketError.TimedOut;
+        // Writable with no error or hang-up: connected, and asking SO_ERROR would be a system call for nothing.
+        if ((ready & (PollErr | PollHup)) == 0)
+            return SocketError.Success;
         int code;
         var size = sizeof(int);
         if (SysGetSockOpt(_fd, SolSocket, SoError, &code, &size) != 0)
@@ -201,7 +206,10 @@ internal sealed unsafe partial class RawSocket : IDisposable
     }
 
     /// <summary>Polls for <paramref name="events"/>; false when the limit passed first.</summary>
-    private bool Wait(short events, int timeoutMs)
+    private bool Wait(short events, int timeoutMs) => Wait(events, timeoutMs, out _);
+
+    /// <summary>Polls for <paramref name="events"/>; false when the limit passed first, else the events that came.</summary>
+    private bool Wait(short events, int timeoutMs, out short ready)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (true)
@@ -211,6 +219,7 @@ internal sealed unsafe partial class RawSocket : IDisposable
             var fds = new PollFd { Fd = _fd, Events = events };
             var rc = SysPoll(&fds, 1, remaining);
             ObjectDisposedException.ThrowIf(_cancelled, this);
+            ready = fds.Revents;
             if (rc > 0)
                 return true;
             if (rc == 0)
