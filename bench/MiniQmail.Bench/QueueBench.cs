@@ -134,23 +134,38 @@ internal static class QueueBench
             var ours = new List<double>();
             var library = new List<double>();
             var theirs = new List<double>();
+            // Processor time per message, µs: the client process, and the sink serving it.
+            var (ourCpu, ourSink, theirCpu, theirSink) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+            var (libraryCpu, librarySink) = (new List<double>(), new List<double>());
             var left = 0;
             for (var round = 0; round < Rounds; round++)
             {
+                var (children, served) = (CpuTime.Children(), CpuTime.Of(sink.Id));
                 theirs.Add(Source(port, messages, concurrency));
+                theirCpu.Add((CpuTime.Children() - children).TotalMicroseconds / messages);
+                theirSink.Add((CpuTime.Of(sink.Id) - served).TotalMicroseconds / messages);
                 Fill(queue, messages);
+                (children, served) = (CpuTime.Children(), CpuTime.Of(sink.Id));
                 var watch = Stopwatch.StartNew();
                 var code = RunProcess(Builds.MiniQmail, ["flush", "--all", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)], home, null, null);
                 ours.Add(messages / watch.Elapsed.TotalSeconds);
+                ourCpu.Add((CpuTime.Children() - children).TotalMicroseconds / messages);
+                ourSink.Add((CpuTime.Of(sink.Id) - served).TotalMicroseconds / messages);
                 using (var store = SqliteQueueStore.Open(queue))
                     left += store.List().Count;
                 if (code != 0)
                     throw new InvalidOperationException($"flush exited {code}");
+                Fill(queue, messages);
+                var (self, beforeLibrary) = (CpuTime.Self(), CpuTime.Of(sink.Id));
                 library.Add(InProcess(queue, port, messages, concurrency));
+                libraryCpu.Add((CpuTime.Self() - self).TotalMicroseconds / messages);
+                librarySink.Add((CpuTime.Of(sink.Id) - beforeLibrary).TotalMicroseconds / messages);
             }
             double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"queue flush of {messages} messages into qmqp-sink, concurrency {concurrency} (medians of {Rounds}): mini-qmail flush {Median(ours):0} messages/s, qmqp-source {Median(theirs):0} messages/s, ratio {Median(ours) / Median(theirs):0.00}; in-process flush (no start-up) {Median(library):0} messages/s, ratio {Median(library) / Median(theirs):0.00}{(left > 0 ? $" ({left} left unsent!)" : "")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  processor time per message (medians): mini-qmail flush {Median(ourCpu):0} µs, qmqp-sink serving it {Median(ourSink):0} µs; qmqp-source {Median(theirCpu):0} µs, qmqp-sink serving it {Median(theirSink):0} µs; in-process flush {Median(libraryCpu):0} µs, qmqp-sink serving it {Median(librarySink):0} µs; {Environment.ProcessorCount} processors"));
         }
         finally
         {
@@ -177,7 +192,6 @@ internal static class QueueBench
     /// <summary>The same flush in this process (the library, no start-up): the steady-state rate.</summary>
     private static double InProcess(string queue, int port, int messages, int concurrency)
     {
-        Fill(queue, messages);
         var watch = Stopwatch.StartNew();
         var report = MiniQmail.Queue.Flush.FlushRunner.Run(new MiniQmail.Queue.Flush.FlushOptions
         {

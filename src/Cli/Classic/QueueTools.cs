@@ -48,18 +48,8 @@ internal static class QueueTools
             Concurrency = concurrency,
             Hooks = TestCrashPoints.From(env),
             Log = line => Syslog.Write(program, Syslog.Info, line),
+            WorkFound = randomDelaySeconds > 0 ? () => Thread.Sleep(TimeSpan.FromSeconds(Random.Shared.NextDouble() * randomDelaySeconds)) : null,
         };
-        try
-        {
-            if (!FlushRunner.HasWork(options))
-                return 0;
-        }
-        catch (QueueStoreException e)
-        {
-            return Fail(program, e.Message);
-        }
-        if (randomDelaySeconds > 0)
-            Thread.Sleep(TimeSpan.FromSeconds(Random.Shared.NextDouble() * randomDelaySeconds));
         var report = FlushRunner.Run(options);
         foreach (var line in report.Errors)
             Fail(program, line);

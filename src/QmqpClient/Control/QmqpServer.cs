@@ -129,6 +129,18 @@ public sealed record QmqpServer(string Host, int Port, IPAddress? Address)
         return true;
     }
 
+    /// <summary>
+    /// An address and port as log lines show them ("192.0.2.1:628", "[2001:db8::1]:628"). IPv4
+    /// without IPAddress formatting, which is compiled at run time (start-up).
+    /// </summary>
+    public static string Describe(IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? $"{DottedQuad(endpoint.Address)}:{endpoint.Port}"
+            : endpoint.ToString();
+    }
+
     /// <summary>An IPv4 address in its canonical dotted form, formatted without IPAddress.ToString.</summary>
     internal static string DottedQuad(IPAddress address)
     {

@@ -23,8 +23,11 @@ internal sealed unsafe partial class RawSocket : IDisposable
     private const int TcpNoDelay = 1;
     private const int SolSocket = 1;
     private const int SoError = 4;
+    private const int SoLinger = 13;
     private const short PollIn = 0x001;
     private const short PollOut = 0x004;
+    private const short PollErr = 0x008;
+    private const short PollHup = 0x010;
     private const int MsgNoSignal = 0x4000;
     private const int ShutRdWr = 2;
     private const int EIntr = 4;
@@ -108,8 +111,11 @@ internal sealed unsafe partial class RawSocket : IDisposable
         var errno = Marshal.GetLastPInvokeError();
         if (errno is not (EInProgress or EIntr))
             return FromErrno(errno);
-        if (!Wait(PollOut, timeoutMs))
+        if (!Wait(PollOut, timeoutMs, out var ready))
             return SocketError.TimedOut;
+        // Writable with no error or hang-up: connected, and asking SO_ERROR would be a system call for nothing.
+        if ((ready & (PollErr | PollHup)) == 0)
+            return SocketError.Success;
         int code;
         var size = sizeof(int);
         if (SysGetSockOpt(_fd, SolSocket, SoError, &code, &size) != 0)
@@ -129,10 +135,11 @@ internal sealed unsafe partial class RawSocket : IDisposable
     /// <summary>Sends some of <paramref name="data"/> once the socket is writable within the limit; the count sent.</summary>
     public int Send(ReadOnlySpan<byte> data, int timeoutMs)
     {
+        // Try first: a socket just connected, or with room in its buffer, takes the data at once,
+        // and a poll before every send would be a wasted system call. Only a full buffer waits.
         while (true)
         {
-            if (!Wait(PollOut, timeoutMs))
-                throw Error(SocketError.TimedOut);
+            ObjectDisposedException.ThrowIf(_cancelled || _fd < 0, this);
             nint n;
             fixed (byte* p = data)
                 n = SysSend(_fd, p, (nuint)data.Length, MsgNoSignal);
@@ -141,6 +148,8 @@ internal sealed unsafe partial class RawSocket : IDisposable
             var errno = Marshal.GetLastPInvokeError();
             if (errno is not (EAgain or EIntr))
                 throw Error(errno);
+            if (errno == EAgain && !Wait(PollOut, timeoutMs))
+                throw Error(SocketError.TimedOut);
         }
     }
 
@@ -160,6 +169,18 @@ internal sealed unsafe partial class RawSocket : IDisposable
             if (errno is not (EAgain or EIntr))
                 throw Error(errno);
         }
+    }
+
+    /// <summary>
+    /// Makes the coming close abortive (SO_LINGER 0): a reset instead of the FIN exchange, and
+    /// no TIME_WAIT on either side. For a conversation whose last word has been read.
+    /// </summary>
+    public void ResetOnClose()
+    {
+        var linger = stackalloc int[2];
+        linger[0] = 1;
+        linger[1] = 0;
+        SysSetSockOpt(_fd, SolSocket, SoLinger, linger, 2 * sizeof(int));
     }
 
     /// <summary>Ends a conversation from another thread: a waiting poll wakes up and the call fails.</summary>
@@ -185,7 +206,10 @@ internal sealed unsafe partial class RawSocket : IDisposable
     }
 
     /// <summary>Polls for <paramref name="events"/>; false when the limit passed first.</summary>
-    private bool Wait(short events, int timeoutMs)
+    private bool Wait(short events, int timeoutMs) => Wait(events, timeoutMs, out _);
+
+    /// <summary>Polls for <paramref name="events"/>; false when the limit passed first, else the events that came.</summary>
+    private bool Wait(short events, int timeoutMs, out short ready)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (true)
@@ -195,6 +219,7 @@ internal sealed unsafe partial class RawSocket : IDisposable
             var fds = new PollFd { Fd = _fd, Events = events };
             var rc = SysPoll(&fds, 1, remaining);
             ObjectDisposedException.ThrowIf(_cancelled, this);
+            ready = fds.Revents;
             if (rc > 0)
                 return true;
             if (rc == 0)

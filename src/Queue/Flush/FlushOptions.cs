@@ -42,6 +42,12 @@ public sealed record FlushOptions
 
     public QueueHooks Hooks { get; init; } = QueueHooks.None;
 
+    /// <summary>
+    /// Called once the run has found something to send, before it sends: cron's random delay
+    /// goes here, so that a flush with nothing to do still exits at once.
+    /// </summary>
+    public Action? WorkFound { get; init; }
+
     /// <summary>Receives one line per failure worth telling the administrator.</summary>
     public Action<string>? Log { get; init; }
 

@@ -33,10 +33,12 @@ public sealed class FlushRunner
         Untried,
     }
 
-    private sealed class Job(QueueEntry entry, MessageSource body) : IDisposable
+    private sealed class Job(QueueEntry entry, MessageSource body, long memory) : IDisposable
     {
         public QueueEntry Entry { get; } = entry;
         public MessageSource Body { get; } = body;
+        /// <summary>Bytes of the body held in memory (0 when it waits in a temporary file).</summary>
+        public long Memory { get; } = memory;
         public Outcome Outcome { get; set; }
         public AttemptResult? Last { get; set; }
 
@@ -49,7 +51,12 @@ public sealed class FlushRunner
     private readonly ConcurrentQueue<Job> _reported = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly List<string> _errors = [];
-    private const int WakeBatch = 8;
+    // Outcomes worth waking the store thread for: fewer, larger transactions cost less per
+    // message (measured: 32 instead of 8 gave 10-20 % more messages a second).
+    private const int WakeBatch = 32;
+    /// <summary>Bodies a run holds in memory at most; leased bodies beyond it wait in temporary files.</summary>
+    private const long BodyMemory = 32 * 1024 * 1024;
+    private long _inMemory;
     private volatile bool _stop;
     private int _unrecorded;
     private int _lowWater;
@@ -77,18 +84,9 @@ public sealed class FlushRunner
 
     /// <summary>
     /// Messages leased at once: enough to keep N deliveries busy while the store thread commits,
-    /// and to lease in batches rather than one transaction per message.
+    /// and to lease and commit in batches of dozens rather than a transaction per message.
     /// </summary>
-    public static int Window(int concurrency) => concurrency * 2 + 32;
-
-    /// <summary>True when a run would find something to send now (for a cheap early exit).</summary>
-    public static bool HasWork(FlushOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        using var store = options.OpenStore();
-        store.ReleaseDeadLeases(options.IsLeaseOwnerAlive);
-        return store.AnyDue(options.Time.GetUtcNow(), options.IgnoreSchedule);
-    }
+    public static int Window(int concurrency) => concurrency * 4 + 128;
 
     private FlushReport Report() => new(_delivered, _deferred, _bounced, _dropped, _untried, _errors.ToArray());
 
@@ -111,6 +109,7 @@ public sealed class FlushRunner
                 store.ReleaseDeadLeases(_options.IsLeaseOwnerAlive);
                 if (!store.AnyDue(_options.Time.GetUtcNow(), _options.IgnoreSchedule))
                     return Report();
+                _options.WorkFound?.Invoke();
                 ResolveServers();
                 Dispatch(store, cancellation);
             }
@@ -131,7 +130,7 @@ public sealed class FlushRunner
             if (error is not null)
                 _options.Log?.Invoke(error);
             foreach (var endpoint in endpoints)
-                _endpoints.Add((server, endpoint, endpoint.ToString()));
+                _endpoints.Add((server, endpoint, QmqpServer.Describe(endpoint)));
         }
     }
 
@@ -182,7 +181,7 @@ public sealed class FlushRunner
                             continue;
                         }
                         _options.Hooks.At(QueueHooks.FlushClaimed);
-                        jobs.Add(new Job(entry, store.ReadBody(entry.Id, _options.TempDirectory)), CancellationToken.None);
+                        jobs.Add(Lease(store, entry), CancellationToken.None);
                         inFlight++;
                     }
                 }
@@ -194,12 +193,31 @@ public sealed class FlushRunner
         }
         finally
         {
+            // Normally every job is done by now; after a failure, the ones left are not tried.
+            _stop = true;
             jobs.CompleteAdding();
             foreach (var worker in workers)
                 worker.Join();
             while (_reported.TryDequeue(out var unrecorded))
-                unrecorded.Dispose();
+                Release(unrecorded);
         }
+    }
+
+    /// <summary>A leased message with its body: in memory while the run's bodies stay under <see cref="BodyMemory"/>.</summary>
+    private Job Lease(IQueueStore store, QueueEntry entry)
+    {
+        var inMemory = _inMemory + entry.Size <= BodyMemory;
+        var body = store.ReadBody(entry.Id, _options.TempDirectory, inMemory ? MessageSpool.DefaultMemoryThreshold : 0);
+        var job = new Job(entry, body, inMemory && entry.Size <= MessageSpool.DefaultMemoryThreshold ? entry.Size : 0);
+        _inMemory += job.Memory;
+        return job;
+    }
+
+    /// <summary>Done with a message (store thread).</summary>
+    private void Release(Job job)
+    {
+        _inMemory -= job.Memory;
+        job.Dispose();
     }
 
     /// <summary>Commits every outcome reported so far in one transaction; returns how many.</summary>
@@ -225,7 +243,7 @@ public sealed class FlushRunner
         finally
         {
             foreach (var job in batch)
-                job.Dispose();
+                Release(job);
         }
         return batch.Count;
     }

@@ -13,7 +13,11 @@ namespace MiniQmail.Queue.Flush;
 /// </summary>
 internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, (ResiliencePipeline<AttemptResult> Pipeline, CircuitBreakerManualControl Control, CircuitBreakerStateProvider State)> _pipelines = new();
+    // A class, not a tuple: the dictionary then runs on the runtime's precompiled code instead
+    // of being compiled at start-up.
+    private sealed record Breaker(ResiliencePipeline<AttemptResult> Pipeline, CircuitBreakerManualControl Control, CircuitBreakerStateProvider State);
+
+    private readonly ConcurrentDictionary<string, Breaker> _pipelines = new();
 
     /// <summary>Runs one attempt, or returns null when the breaker of that address is open.</summary>
     public AttemptResult? Execute(string endpoint, Func<CancellationToken, AttemptResult> attempt, Func<string, AttemptResult> timedOut)
@@ -41,7 +45,7 @@ internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
     public bool IsOpen(string endpoint) =>
         _pipelines.TryGetValue(endpoint, out var p) && p.State.CircuitState is CircuitState.Isolated or CircuitState.Open;
 
-    private (ResiliencePipeline<AttemptResult>, CircuitBreakerManualControl, CircuitBreakerStateProvider) Create()
+    private Breaker Create()
     {
         var control = new CircuitBreakerManualControl();
         var state = new CircuitBreakerStateProvider();
@@ -58,6 +62,6 @@ internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
             })
             .AddTimeout(attemptTimeout)
             .Build();
-        return (pipeline, control, state);
+        return new Breaker(pipeline, control, state);
     }
 }

@@ -22,8 +22,11 @@ public interface IQueueStore : IDisposable
     /// <summary>True if a flush would find something to do now.</summary>
     bool AnyDue(DateTimeOffset now, bool ignoreSchedule);
 
-    /// <summary>The body of a message, read from the store (spilled to a temporary file when large).</summary>
-    MessageSource ReadBody(long id, string tempDirectory);
+    /// <summary>
+    /// The body of a message, read from the store: in memory up to <paramref name="memoryLimit"/>
+    /// bytes, through a temporary file when larger.
+    /// </summary>
+    MessageSource ReadBody(long id, string tempDirectory, int memoryLimit = MessageSpool.DefaultMemoryThreshold);
 
     /// <summary>Removes a delivered message, if this lease still holds it.</summary>
     bool Complete(long id, string leaseOwner);

@@ -223,25 +223,21 @@ public sealed class SqliteQueueStore : IQueueStore
         return query.Bind(1, now.ToUnixTimeMilliseconds()).Bind(2, ignoreSchedule ? 1 : 0).Step();
     }
 
-    public MessageSource ReadBody(long id, string tempDirectory)
+    public MessageSource ReadBody(long id, string tempDirectory, int memoryLimit = MessageSpool.DefaultMemoryThreshold)
     {
-        using (var size = Prepare("SELECT length(data) FROM bodies WHERE id = ?1"))
+        // Small bodies (nearly all mail) come whole with their length; large ones stream through a temporary file.
+        using (var query = Prepare("SELECT length(data), CASE WHEN length(data) <= ?2 THEN data END FROM bodies WHERE id = ?1"))
         {
-            if (!size.Bind(1, id).Step())
+            if (!query.Bind(1, id).Bind(2, memoryLimit).Step())
                 throw new QueueStoreException($"message {id} has no body", raw.SQLITE_CORRUPT);
-            if (size.Int64(0) <= MessageSpool.DefaultMemoryThreshold)
-            {
-                // Small bodies (nearly all mail) in one read; large ones stream through a temporary file.
-                using var whole = Prepare("SELECT data FROM bodies WHERE id = ?1");
-                whole.Bind(1, id).Step();
-                return MessageSource.FromBytes(whole.Blob(0));
-            }
+            if (query.Int64(0) <= memoryLimit)
+                return MessageSource.FromBytes(query.Blob(1));
         }
         Sqlite.Check(_db, raw.sqlite3_blob_open(_db, "main", "bodies", "data", id, 0, out var blob), "blob");
         using (blob)
         using (var stream = new BlobStream(_db, blob))
         {
-            var failure = MessageSpool.Spool(stream, tempDirectory, MessageSpool.DefaultMemoryThreshold, out var message, out var error);
+            var failure = MessageSpool.Spool(stream, tempDirectory, memoryLimit, out var message, out var error);
             if (failure != SpoolFailure.None)
                 throw new QueueStoreException($"unable to read message {id}: {error}", raw.SQLITE_IOERR);
             return message!;

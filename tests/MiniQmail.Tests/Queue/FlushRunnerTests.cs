@@ -81,10 +81,24 @@ public class FlushRunnerTests
     public void A_run_with_nothing_due_does_nothing()
     {
         using var home = QueueKit.HomeWithQueue();
-        var options = QueueKit.FlushOptions(home, [QueueKit.ClosedEntry()]);
-        Assert.False(FlushRunner.HasWork(options));
-        var report = FlushRunner.Run(options);
+        var found = 0;
+        var report = FlushRunner.Run(QueueKit.FlushOptions(home, [QueueKit.ClosedEntry()]) with { WorkFound = () => found++ });
         Assert.Equal(new[] { 0, 0, 0, 0, 0 }, new[] { report.Delivered, report.Deferred, report.Bounced, report.Dropped, report.Untried });
+        // Nothing found, so no random delay either: cron's idle runs end at once.
+        Assert.Equal(0, found);
+    }
+
+    [Fact]
+    public async Task A_run_that_finds_work_says_so_once_before_it_sends_anything()
+    {
+        using var home = QueueKit.HomeWithQueue();
+        for (var i = 0; i < 3; i++)
+            QueueKit.Enqueue(home, QueueKit.Message(i));
+        await using var sink = Sink();
+        var sentBefore = new List<int>();
+        var report = FlushRunner.Run(QueueKit.FlushOptions(home, [Entry(sink)]) with { WorkFound = () => sentBefore.Add(sink.Deliveries.Count) });
+        Assert.Equal(3, report.Delivered);
+        Assert.Equal([0], sentBefore);
     }
 
     [Fact]
@@ -169,4 +183,47 @@ public class FlushRunnerTests
         Assert.Equal(1, silent.Connections);
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(4));
     }
+
+    [Fact]
+    public async Task Bodies_beyond_the_runs_memory_budget_wait_in_temporary_files_and_arrive_intact()
+    {
+        using var home = QueueKit.HomeWithQueue();
+        // 40 bodies of 1 MB, each small enough for memory alone: together past the run's 32 MiB.
+        const int count = 40;
+        for (var i = 0; i < count; i++)
+            QueueKit.Enqueue(home, QueueKit.Message(i, bodyBytes: 1_000_000));
+        var maildir = Path.Combine(home.Root, "Maildir");
+        await using var sink = QmqpSink.Start(new QmqpSinkOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Maildir = maildir });
+        var spool = Path.Combine(home.Root, "spool");
+        Directory.CreateDirectory(spool);
+        var mostSpooled = 0;
+        var hooks = new QueueHooks(point =>
+        {
+            if (point == QueueHooks.FlushClaimed)
+                mostSpooled = Math.Max(mostSpooled, OpenUnlinkedFilesIn(spool));
+        });
+        var report = FlushRunner.Run(QueueKit.FlushOptions(home, [Entry(sink)]) with { Concurrency = 1, TempDirectory = spool, Hooks = hooks });
+
+        Assert.Equal(count, report.Delivered);
+        Assert.InRange(mostSpooled, 1, count);
+        var delivered = sink.Deliveries.Select(d => File.ReadAllBytes(d.Path!)).ToList();
+        Assert.Equal(count, delivered.Count);
+        for (var i = 0; i < count; i++)
+            Assert.Single(delivered, d => d.AsSpan().EndsWith(QueueKit.Message(i, bodyBytes: 1_000_000)));
+        Assert.Equal(0, OpenUnlinkedFilesIn(spool));
+    }
+
+    /// <summary>Files this process holds open in <paramref name="directory"/> that are already unlinked (the spool's).</summary>
+    private static int OpenUnlinkedFilesIn(string directory) =>
+        Directory.GetFiles("/proc/self/fd").Count(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget is { } target && target.StartsWith(directory + "/", StringComparison.Ordinal) && target.EndsWith(" (deleted)", StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false; // closed meanwhile
+            }
+        });
 }
