@@ -8,7 +8,7 @@ namespace MiniQmail.Bench;
 /// <summary>
 /// Start-up cost of sendmail (issue: item 7): the median wall time of <c>sendmail -t &lt; small
 /// message</c> delivering to a QMQP sink on loopback, against a .NET hello-world published the
-/// same way (Release, ReadyToRun, framework-dependent) and started the same way, in the same
+/// same way (the self-contained bundle: trimmed, composite ReadyToRun) and started the same way, in the same
 /// run, runs interleaved. Prints both medians and their ratio (target: at most 1.5).
 /// </summary>
 internal static class StartupBench
