@@ -145,7 +145,7 @@ public sealed class FlushRunner
         // lease outlasts that, and another run never takes a message from a live one. A dead
         // run's leases are freed at the start of the next run instead of waiting for expiry.
         var lease = _options.EffectiveAttemptTimeout * Math.Max(1, _endpoints.Count) * (window / concurrency + 2) + TimeSpan.FromMinutes(1);
-        using var jobs = new BlockingCollection<Job>();
+        using var jobs = new JobQueue<Job>(concurrency);
         var workers = new Thread[concurrency];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -181,7 +181,7 @@ public sealed class FlushRunner
                             continue;
                         }
                         _options.Hooks.At(QueueHooks.FlushClaimed);
-                        jobs.Add(Lease(store, entry), CancellationToken.None);
+                        jobs.Add(Lease(store, entry));
                         inFlight++;
                     }
                 }
@@ -195,7 +195,7 @@ public sealed class FlushRunner
         {
             // Normally every job is done by now; after a failure, the ones left are not tried.
             _stop = true;
-            jobs.CompleteAdding();
+            jobs.Finish();
             foreach (var worker in workers)
                 worker.Join();
             while (_reported.TryDequeue(out var unrecorded))
@@ -284,9 +284,9 @@ public sealed class FlushRunner
     }
 
     /// <summary>A delivery thread: offers each message to the servers in order and reports the outcome to the store thread.</summary>
-    private void Deliver(BlockingCollection<Job> jobs, CancellationToken cancellation)
+    private void Deliver(JobQueue<Job> jobs, CancellationToken cancellation)
     {
-        foreach (var job in jobs.GetConsumingEnumerable(CancellationToken.None))
+        while (jobs.Take() is { } job)
         {
             job.Outcome = _stop || cancellation.IsCancellationRequested ? Outcome.Untried : Attempt(job, cancellation);
             _reported.Enqueue(job);
