@@ -4,7 +4,7 @@ namespace MiniQmail.Bench;
 
 /// <summary>
 /// The builds the benchmarks run: the self-contained bundle as published for an installation
-/// (README, "Installing": Release, trimmed, one composite ReadyToRun image), each published
+/// (README, "Installing for real": Release, trimmed, one composite ReadyToRun image), each published
 /// once per benchmark run into a directory removed at exit.
 /// </summary>
 internal static class Builds

@@ -53,7 +53,7 @@ internal static class QmqpBench
         sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         // 2. One qmail-qmqpc process per message, as sendmail and cron use it, to a sink that
-        // discards (a storing sink would measure its fsync); the published ReadyToRun build.
+        // discards (a storing sink would measure its fsync); the bundle as installed.
         var discard = QmqpSink.Start(new QmqpSinkOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
         var exe = Builds.MiniQmail;
         var home = Path.Combine(scratch, "home");

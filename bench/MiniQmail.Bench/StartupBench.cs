@@ -77,7 +77,7 @@ internal static class StartupBench
         var mn = Median(injectTimes);
         var mh = Median(helloTimes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"startup: sendmail -t (to a loopback QMQP sink) median {ms:F1} ms; .NET hello-world median {mh:F1} ms; ratio {ms / mh:F2} ({runs} runs each, Release ReadyToRun)"));
+            $"startup: sendmail -t (to a loopback QMQP sink) median {ms:F1} ms; .NET hello-world median {mh:F1} ms; ratio {ms / mh:F2} ({runs} runs each, the self-contained bundle)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"startup: qmail-inject -n (no hand-off) median {mn:F1} ms; ratio to hello-world {mn / mh:F2}"));
         // Minima are the least disturbed by other load on the machine.
