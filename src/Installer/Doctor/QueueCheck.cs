@@ -41,6 +41,7 @@ public sealed class QueueCheck : IDoctorCheck
         foreach (var line in Database(settings.Directory, dir))
             yield return line;
         yield return ScheduleLine(context);
+        yield return MailqLine(context);
     }
 
     private static IEnumerable<CheckResult> Directory(DoctorContext context, string real, string dir)
@@ -116,6 +117,20 @@ public sealed class QueueCheck : IDoctorCheck
             : new(CheckStatus.Ok, queued, text);
     }
 
+    /// <summary>Whether typing mailq lists this queue (sendmail -bp and mini-qmail queue list always do).</summary>
+    private static CheckResult MailqLine(DoctorContext context)
+    {
+        var wrapper = context.Target.Bin("sendmail");
+        var now = FileSnapshot.Take(context.Target.Real(InstalledPrograms.MailqLink));
+        return now.Kind switch
+        {
+            EntryKind.Link when now.LinkTarget == wrapper => new(CheckStatus.Ok, InstalledPrograms.MailqLink, $"-> {wrapper}"),
+            EntryKind.Missing => new(CheckStatus.Warning, InstalledPrograms.MailqLink, "missing: list the queue with sendmail -bp (mini-qmail install --queue makes the link)"),
+            EntryKind.Link => new(CheckStatus.Warning, InstalledPrograms.MailqLink, $"-> {now.LinkTarget}, not mini-qmail's sendmail: list the queue with sendmail -bp"),
+            _ => new(CheckStatus.Warning, InstalledPrograms.MailqLink, "another mailq: list the queue with sendmail -bp (install --queue --replace-sendmail replaces it)"),
+        };
+    }
+
     private static CheckResult ScheduleLine(DoctorContext context)
     {
         var target = context.Target;
@@ -134,10 +149,10 @@ public sealed class QueueCheck : IDoctorCheck
             $"none: neither {Schedule.CronPath} nor {Schedule.TimerPath}; queued mail waits until someone runs mini-qmail flush");
     }
 
-    /// <summary>The path as the installed system sees it (without the root prefix).</summary>
     /// <summary>The link systemctl enable makes for the flush timer.</summary>
     public const string EnabledTimerLink = "/etc/systemd/system/timers.target.wants/" + InstallPlanner.TimerUnit;
 
+    /// <summary>The path as the installed system sees it (without the root prefix).</summary>
     private static string Shown(DoctorContext context, string real) =>
         context.Target.Root.Length > 0 && real.StartsWith(context.Target.Root + "/", StringComparison.Ordinal) ? real[context.Target.Root.Length..] : real;
 

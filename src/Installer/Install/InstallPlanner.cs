@@ -181,6 +181,11 @@ public sealed class InstallPlanner
         else
             EnsureFile(control, null, "\n"u8.ToArray(), Modes.Data);
 
+        // mailq, as the sendmail links are made: another MTA's mailq link is moved aside, a
+        // real file only with --replace-sendmail.
+        EnsureDirectory(Path.GetDirectoryName(InstalledPrograms.MailqLink)!, fixAttributes: false);
+        EnsureLink(InstalledPrograms.MailqLink, _target.Bin("sendmail"), displaceFiles: _options.ReplaceSendmail);
+
         PlanSchedule(queue);
     }
 

@@ -19,6 +19,13 @@ public static class InstalledPrograms
     /// <summary>The links outside the home that make MUAs and scripts use mini-qmail (layout.md §3).</summary>
     public static readonly IReadOnlyList<string> SendmailLinks = ["/usr/sbin/sendmail", "/usr/lib/sendmail"];
 
+    /// <summary>
+    /// With the retry queue, the name users type to see it: a link to the wrapper, which lists
+    /// the queue when started as mailq (layout.md §3, sendmail.md §4). Without the queue mailq
+    /// could only fail, so it comes with install --queue.
+    /// </summary>
+    public const string MailqLink = "/usr/bin/mailq";
+
     /// <summary>Every program and script of layout.md §2 but qmail-queue, in the table's order.</summary>
     public static readonly IReadOnlyList<string> Names =
     [

@@ -91,12 +91,66 @@ public class QueueInstallTests
         Assert.Contains($"3-59/5 * * * * root {Home}/bin/mini-qmail flush --random-delay 120\n", File.ReadAllText(cron), StringComparison.Ordinal);
         Assert.False(File.Exists(s.Real(Schedule.TimerPath)));
 
+        // mailq lists the queue: a link to the wrapper, like the sendmail links.
+        Assert.Equal(Home + "/bin/sendmail", InstallScratch.Look(s.Real(InstalledPrograms.MailqLink)).LinkTarget);
+
         var manifest = File.ReadAllText(s.Real(Home + "/lib/install-manifest"));
         Assert.Contains($"directory\t{QueueDir}\t\n", manifest, StringComparison.Ordinal);
         Assert.Contains($"queue\t{QueueDir}\t{Group}\n", manifest, StringComparison.Ordinal);
         Assert.Contains($"file\t{Home}/control/queue\t", manifest, StringComparison.Ordinal);
         Assert.Contains($"directory\t/etc/cron.d\t\n", manifest, StringComparison.Ordinal);
         Assert.Contains($"file\t{Schedule.CronPath}\t", manifest, StringComparison.Ordinal);
+        Assert.Contains($"link\t{InstalledPrograms.MailqLink}\t{Home}/bin/sendmail\n", manifest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_queue_there_is_no_mailq_link()
+    {
+        using var s = new InstallScratch();
+        Assert.True(s.Install().Succeeded);
+        Assert.Equal(EntryKind.Missing, InstallScratch.Look(s.Real(InstalledPrograms.MailqLink)).Kind);
+    }
+
+    [SkippableFact]
+    public void Another_MTAs_mailq_link_is_moved_aside_and_uninstall_puts_it_back()
+    {
+        RequireRoot();
+        using var s = new InstallScratch();
+        Directory.CreateDirectory(s.Real("/usr/bin"));
+        File.CreateSymbolicLink(s.Real(InstalledPrograms.MailqLink), "../sbin/sendmail");
+        var before = s.Picture();
+
+        var plan = Plan(s, Queue());
+        Assert.Empty(plan.Warnings);
+        Assert.True(PlanExecutor.Execute(plan, s.Target.SetsOwners).Succeeded);
+        Assert.Equal(Home + "/bin/sendmail", InstallScratch.Look(s.Real(InstalledPrograms.MailqLink)).LinkTarget);
+        Assert.Equal("../sbin/sendmail", InstallScratch.Look(s.Real(Home + "/lib/displaced" + InstalledPrograms.MailqLink)).LinkTarget);
+
+        Assert.True(PlanExecutor.Execute(UninstallPlanner.Plan(s.Target, purge: false), s.Target.SetsOwners).Succeeded);
+        Assert.Equal("../sbin/sendmail", InstallScratch.Look(s.Real(InstalledPrograms.MailqLink)).LinkTarget);
+        Assert.Equal(before, s.Picture());
+    }
+
+    [SkippableFact]
+    public void A_mailq_program_is_left_alone_with_a_warning_unless_sendmail_is_replaced()
+    {
+        RequireRoot();
+        using var s = new InstallScratch();
+        Directory.CreateDirectory(s.Real("/usr/bin"));
+        File.WriteAllText(s.Real(InstalledPrograms.MailqLink), "another MTA's mailq");
+
+        var plan = Plan(s, Queue());
+        Assert.Equal([$"{s.Root}{InstalledPrograms.MailqLink} exists and is not a symbolic link; not replaced"], plan.Warnings);
+        Assert.True(PlanExecutor.Execute(plan, s.Target.SetsOwners).Succeeded);
+        Assert.Equal("another MTA's mailq", File.ReadAllText(s.Real(InstalledPrograms.MailqLink)));
+        Assert.Contains(QueueLines(s), r => r.Status == CheckStatus.Warning && r.Subject == InstalledPrograms.MailqLink
+            && r.Detail.StartsWith("another mailq: list the queue with sendmail -bp", StringComparison.Ordinal));
+
+        var replacing = InstallPlanner.Plan(s.Options(replaceSendmail: true) with { Queue = Queue() });
+        Assert.Empty(replacing.Warnings);
+        Assert.True(PlanExecutor.Execute(replacing, s.Target.SetsOwners).Succeeded);
+        Assert.Equal(Home + "/bin/sendmail", InstallScratch.Look(s.Real(InstalledPrograms.MailqLink)).LinkTarget);
+        Assert.Equal("another MTA's mailq", File.ReadAllText(s.Real(Home + "/lib/displaced" + InstalledPrograms.MailqLink)));
     }
 
     [SkippableFact]
@@ -293,6 +347,7 @@ public class QueueInstallTests
             $"ok: {Database}: opens, mode 0660",
             "ok: queued: no messages",
             $"ok: flush schedule: {Schedule.CronPath} (every 5 minutes)",
+            $"ok: {InstalledPrograms.MailqLink}: -> {Home}/bin/sendmail",
         ], lines);
         Assert.Contains(Doctor.DefaultChecks, c => c is QueueCheck);
     }
