@@ -54,6 +54,19 @@ public class DoctorTests
     }
 
     [Fact]
+    public void A_server_that_does_not_answer_fails_the_server_check_within_the_connect_timeout()
+    {
+        using var silent = new BlackHoleListener();
+        using var s = Installed(silent.Entry);
+        File.WriteAllText(s.Real($"{Home}/control/{MiniQmail.Control.QmqpTimeouts.ConnectFile}"), "1\n");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var line = Assert.Single(Check(s), r => r.Subject.StartsWith("qmqp ", StringComparison.Ordinal));
+        Assert.Equal($"FAIL: qmqp {silent.Entry}: no connection within 1 s", line.ToString());
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Missing_qmqpservers_a_broken_link_and_a_world_writable_file_each_fail()
     {
         using var s = Installed("127.0.0.1");
