@@ -56,6 +56,7 @@ public class CliHostTests
             info.ArgumentList.Add(a);
         info.Environment["MINIQMAIL_HOME"] = home.Home;
         info.Environment["MINIQMAIL_TEST_FD1"] = envelope;
+        info.Environment["TMPDIR"] = home.Root; // the killed process's diagnostics socket goes with the home
         using var process = Process.Start(info)!;
         try
         {

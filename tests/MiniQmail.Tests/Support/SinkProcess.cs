@@ -7,11 +7,14 @@ namespace MiniQmail.Tests.Support;
 public sealed class SinkProcess : IDisposable
 {
     private readonly Process _process;
+    // The sink is killed at the end; the runtime's diagnostics socket it leaves goes here, not /tmp.
+    private readonly string _temp = Directory.CreateTempSubdirectory("mini-qmail-sink.").FullName;
 
     public SinkProcess(string maildir, params string[] extraArgs)
     {
         Maildir = maildir;
         var info = new ProcessStartInfo(Programs.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment["TMPDIR"] = _temp;
         foreach (var a in (string[])["sink", "--listen", "127.0.0.1:0", "--maildir", maildir, .. extraArgs])
             info.ArgumentList.Add(a);
         _process = Process.Start(info)!;
@@ -49,5 +52,6 @@ public sealed class SinkProcess : IDisposable
             _process.WaitForExit(5000);
         }
         _process.Dispose();
+        Directory.Delete(_temp, recursive: true);
     }
 }
