@@ -6,10 +6,12 @@ namespace MiniQmail.Cli.Modern;
 /// <summary><c>mini-qmail doctor</c>: one line per check; exit 1 when any check failed.</summary>
 internal static class DoctorCommand
 {
+    public const string Name = "doctor";
+
     public static Command Create()
     {
         var target = new TargetOptions();
-        var command = new Command("doctor", "Check the layout, the links, the control files and that each QMQP server accepts a connection (nothing is sent). The first thing to run when mail does not arrive.");
+        var command = new Command(Name, "Check the layout, the links, the control files and that each QMQP server accepts a connection (nothing is sent). The first thing to run when mail does not arrive.");
         target.AddTo(command);
         command.SetAction(parse =>
         {

@@ -7,6 +7,8 @@ namespace MiniQmail.Cli.Modern;
 /// <summary><c>mini-qmail install</c>: install-mini with options, a dry run and a backup of a real sendmail.</summary>
 internal static class InstallCommand
 {
+    public const string Name = "install";
+
     public static Command Create()
     {
         var target = new TargetOptions();
@@ -16,7 +18,7 @@ internal static class InstallCommand
         var queue = new Option<string?>("--queue") { Description = "Also set up the retry queue for this group: the group (groupadd --system, only without --root), <home>/queue root:GROUP 2770, its database, control/queue and a flush schedule.", HelpName = "GROUP" };
         var schedule = new Option<string>("--schedule") { Description = "How the queue's flush is started every 5 minutes: a cron.d file or a systemd timer (with --queue).", DefaultValueFactory = _ => "cron" };
         schedule.AcceptOnlyFromAmong("cron", "systemd");
-        var command = new Command("install", "Install the programs, the sendmail links and the man pages under the home. Re-running changes nothing; every change is recorded for uninstall.");
+        var command = new Command(Name, "Install the programs, the sendmail links and the man pages under the home. Re-running changes nothing; every change is recorded for uninstall.");
         target.AddTo(command);
         command.Options.Add(from);
         command.Options.Add(replace);

@@ -9,9 +9,11 @@ internal static class QueueCommand
 {
     private const string Program = "mini-qmail queue";
 
+    public const string Name = "queue";
+
     public static Command Create()
     {
-        var command = new Command("queue", "Look at and change the retry queue.");
+        var command = new Command(Name, "Look at and change the retry queue.");
         var listJson = JsonOption();
         var list = new Command("list", "List queued messages: id, age, size, attempts, next attempt, sender, recipients, last error.") { listJson };
         list.SetAction(parse => QueueTools.List(Program, ProcessEnvironment.Current, parse.GetValue(listJson)));

@@ -8,6 +8,8 @@ namespace MiniQmail.Cli.Modern;
 /// <summary><c>mini-qmail sink</c>: a QMQP server that stores what it accepts in a Maildir.</summary>
 internal static class SinkCommand
 {
+    public const string Name = "sink";
+
     public static Command Create()
     {
         var listen = new Option<string>("--listen") { Description = "Address and port to listen on: 127.0.0.1:6280, [::1]:6280 (port 0 picks a free one).", Required = true };
@@ -18,7 +20,7 @@ internal static class SinkCommand
         var count = new Option<int>("--count") { Description = "Exit after answering this many messages (0: run until stopped)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the next bytes of a request.", DefaultValueFactory = _ => 60 };
 
-        var command = new Command("sink", "Run a QMQP server that stores accepted messages in a Maildir, with Return-Path and Delivered-To lines showing the envelope. For tests and demos.")
+        var command = new Command(Name, "Run a QMQP server that stores accepted messages in a Maildir, with Return-Path and Delivered-To lines showing the envelope. For tests and demos.")
         {
             listen, maildir, reply, text, allow, count, timeout,
         };
