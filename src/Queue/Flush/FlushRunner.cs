@@ -112,7 +112,11 @@ public sealed class FlushRunner
                     return Report();
                 _options.WorkFound?.Invoke();
                 ResolveServers();
-                Dispatch(store, cancellation);
+                var concurrency = Math.Max(1, _options.Concurrency ?? _options.Settings.Concurrency);
+                if (concurrency == 1)
+                    OnIdleThread(() => Dispatch(store, concurrency, cancellation));
+                else
+                    Dispatch(store, concurrency, cancellation);
             }
             catch (QueueStoreException e)
             {
@@ -135,10 +139,39 @@ public sealed class FlushRunner
         }
     }
 
-    /// <summary>The store thread: lease, hand out, commit outcomes, until nothing is left or the run stops.</summary>
-    private void Dispatch(IQueueStore store, CancellationToken cancellation)
+    /// <summary>
+    /// Runs the store's side of a run at concurrency 1 on a thread of its own in the idle
+    /// scheduling class. One delivery at a time is a chain of round trips, each waiting for the
+    /// last; the store's work beside it (leasing, reading bodies, committing outcomes: some 15 µs
+    /// of processor time a message) then takes the processor time the chain leaves free instead of
+    /// delaying the next round trip. Measured on two processors: 0.80-0.86 of the QMQP client's
+    /// own rate at normal priority, as fast as the client in the idle class. With N deliveries in
+    /// flight the processors are busy and N workers wait on the store thread, so it keeps its
+    /// normal priority there (the idle class measured up to 10 % slower at 4 and 16).
+    /// </summary>
+    private static void OnIdleThread(Action dispatch)
     {
-        var concurrency = Math.Max(1, _options.Concurrency ?? _options.Settings.Concurrency);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            IdleScheduling.TryEnter();
+            try
+            {
+                dispatch();
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }) { Name = "flush-store" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+    }
+
+    /// <summary>The store thread: lease, hand out, commit outcomes, until nothing is left or the run stops.</summary>
+    private void Dispatch(IQueueStore store, int concurrency, CancellationToken cancellation)
+    {
         var window = Window(concurrency);
         _lowWater = concurrency;
         // Every attempt is bounded by the attempt timeout, so a live run is done with a leased
