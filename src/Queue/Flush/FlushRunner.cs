@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using MiniQmail.Control;
 using MiniQmail.Qmqp.Codec;
 using MiniQmail.Qmqp.Transport;
@@ -145,13 +146,13 @@ public sealed class FlushRunner
     /// last; the store's work beside it (leasing, reading bodies, committing outcomes: some 15 µs
     /// of processor time a message) then takes the processor time the chain leaves free instead of
     /// delaying the next round trip. Measured on two processors: 0.80-0.86 of the QMQP client's
-    /// own rate at normal priority, as fast as the client in the idle class. With N deliveries in
+    /// own rate at normal priority, 0.94 in the idle class (docs/queue.md). With N deliveries in
     /// flight the processors are busy and N workers wait on the store thread, so it keeps its
     /// normal priority there (the idle class measured up to 10 % slower at 4 and 16).
     /// </summary>
     private static void OnIdleThread(Action dispatch)
     {
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             IdleScheduling.TryEnter();
@@ -161,7 +162,8 @@ public sealed class FlushRunner
             }
             catch (Exception e)
             {
-                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                // Handed to the caller, as if the store had worked on its thread.
+                failure = ExceptionDispatchInfo.Capture(e);
             }
         }) { Name = "flush-store" };
         thread.Start();
