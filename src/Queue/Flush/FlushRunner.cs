@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Runtime.ExceptionServices;
 using MiniQmail.Control;
 using MiniQmail.Qmqp.Codec;
 using MiniQmail.Qmqp.Transport;
@@ -113,11 +112,7 @@ public sealed class FlushRunner
                     return Report();
                 _options.WorkFound?.Invoke();
                 ResolveServers();
-                var concurrency = Math.Max(1, _options.Concurrency ?? _options.Settings.Concurrency);
-                if (concurrency == 1)
-                    OnIdleThread(() => Dispatch(store, concurrency, cancellation));
-                else
-                    Dispatch(store, concurrency, cancellation);
+                Dispatch(store, cancellation);
             }
             catch (QueueStoreException e)
             {
@@ -140,40 +135,10 @@ public sealed class FlushRunner
         }
     }
 
-    /// <summary>
-    /// Runs the store's side of a run at concurrency 1 on a thread of its own in the idle
-    /// scheduling class. One delivery at a time is a chain of round trips, each waiting for the
-    /// last; the store's work beside it (leasing, reading bodies, committing outcomes: some 15 µs
-    /// of processor time a message) then takes the processor time the chain leaves free instead of
-    /// delaying the next round trip. Measured on two processors: 0.80-0.86 of the QMQP client's
-    /// own rate at normal priority, 0.94 in the idle class (docs/queue.md). With N deliveries in
-    /// flight the processors are busy and N workers wait on the store thread, so it keeps its
-    /// normal priority there (the idle class measured up to 10 % slower at 4 and 16).
-    /// </summary>
-    private static void OnIdleThread(Action dispatch)
-    {
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
-        {
-            IdleScheduling.TryEnter();
-            try
-            {
-                dispatch();
-            }
-            catch (Exception e)
-            {
-                // Handed to the caller, as if the store had worked on its thread.
-                failure = ExceptionDispatchInfo.Capture(e);
-            }
-        }) { Name = "flush-store" };
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-    }
-
     /// <summary>The store thread: lease, hand out, commit outcomes, until nothing is left or the run stops.</summary>
-    private void Dispatch(IQueueStore store, int concurrency, CancellationToken cancellation)
+    private void Dispatch(IQueueStore store, CancellationToken cancellation)
     {
+        var concurrency = Math.Max(1, _options.Concurrency ?? _options.Settings.Concurrency);
         var window = Window(concurrency);
         _lowWater = concurrency;
         // Every attempt is bounded by the attempt timeout, so a live run is done with a leased

@@ -213,34 +213,8 @@ public class FlushRunnerTests
         Assert.Equal(0, OpenUnlinkedFilesIn(spool));
     }
 
-    [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, false)]
-    [InlineData(4, false)]
-    public async Task At_concurrency_1_the_store_works_in_the_idle_scheduling_class_on_a_thread_of_its_own(int concurrency, bool idle)
-    {
-        using var home = QueueKit.HomeWithQueue();
-        for (var i = 0; i < 3; i++)
-            QueueKit.Enqueue(home, QueueKit.Message(i));
-        await using var sink = Sink();
-        var caller = Environment.CurrentManagedThreadId;
-        var seen = new List<(bool Idle, bool OnCaller)>();
-        var hooks = new QueueHooks(point =>
-        {
-            if (point == QueueHooks.FlushClaimed) // the store thread leases
-                seen.Add((IdleScheduling.IsIdle(), Environment.CurrentManagedThreadId == caller));
-        });
-
-        var report = FlushRunner.Run(QueueKit.FlushOptions(home, [Entry(sink)]) with { Concurrency = concurrency, Hooks = hooks });
-
-        Assert.Equal(3, report.Delivered);
-        Assert.Equal(3, seen.Count);
-        Assert.All(seen, s => Assert.Equal((idle, !idle), s));
-        Assert.False(IdleScheduling.IsIdle()); // the caller's thread keeps its class
-    }
-
     [Fact]
-    public async Task A_failure_on_the_idle_store_thread_reaches_the_caller()
+    public async Task A_bug_in_the_store_work_reaches_the_caller_and_the_message_stays_queued()
     {
         using var home = QueueKit.HomeWithQueue();
         QueueKit.Enqueue(home, QueueKit.Message(1));
