@@ -38,18 +38,28 @@ public sealed class ProgramsCheck : IDoctorCheck
                 : new(CheckStatus.Warning, InstalledPrograms.Executable, "framework-dependent: needs the .NET 10 runtime on this host");
         }
 
-        var wrapper = target.Bin("sendmail");
         foreach (var link in InstalledPrograms.SendmailLinks)
+            yield return WrapperLink(target, link,
+                missing: "missing: programs that call sendmail will not find it",
+                elsewhere: "not mini-qmail's sendmail",
+                another: "another sendmail: mail from cron and MUAs bypasses mini-qmail (install --replace-sendmail)");
+    }
+
+    /// <summary>
+    /// A link outside the home that should lead to the sendmail wrapper: ok when it does, else a
+    /// warning with the text for a missing name, a link elsewhere, or something else in its place.
+    /// </summary>
+    internal static CheckResult WrapperLink(InstallTarget target, string link, string missing, string elsewhere, string another)
+    {
+        var wrapper = target.Bin("sendmail");
+        var now = FileSnapshot.Take(target.Real(link));
+        return now.Kind switch
         {
-            var now = FileSnapshot.Take(target.Real(link));
-            yield return now.Kind switch
-            {
-                EntryKind.Link when now.LinkTarget == wrapper => new(CheckStatus.Ok, link, $"-> {wrapper}"),
-                EntryKind.Link => new(CheckStatus.Warning, link, $"-> {now.LinkTarget}, not mini-qmail's sendmail"),
-                EntryKind.Missing => new(CheckStatus.Warning, link, "missing: programs that call sendmail will not find it"),
-                _ => new(CheckStatus.Warning, link, "another sendmail: mail from cron and MUAs bypasses mini-qmail (install --replace-sendmail)"),
-            };
-        }
+            EntryKind.Link when now.LinkTarget == wrapper => new(CheckStatus.Ok, link, $"-> {wrapper}"),
+            EntryKind.Link => new(CheckStatus.Warning, link, $"-> {now.LinkTarget}, {elsewhere}"),
+            EntryKind.Missing => new(CheckStatus.Warning, link, missing),
+            _ => new(CheckStatus.Warning, link, another),
+        };
     }
 
     /// <summary>Follows links under the root prefix to a regular executable file; null and why if there is none.</summary>

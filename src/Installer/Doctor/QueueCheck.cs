@@ -118,18 +118,11 @@ public sealed class QueueCheck : IDoctorCheck
     }
 
     /// <summary>Whether typing mailq lists this queue (sendmail -bp and mini-qmail queue list always do).</summary>
-    private static CheckResult MailqLine(DoctorContext context)
-    {
-        var wrapper = context.Target.Bin("sendmail");
-        var now = FileSnapshot.Take(context.Target.Real(InstalledPrograms.MailqLink));
-        return now.Kind switch
-        {
-            EntryKind.Link when now.LinkTarget == wrapper => new(CheckStatus.Ok, InstalledPrograms.MailqLink, $"-> {wrapper}"),
-            EntryKind.Missing => new(CheckStatus.Warning, InstalledPrograms.MailqLink, "missing: list the queue with sendmail -bp (mini-qmail install --queue makes the link)"),
-            EntryKind.Link => new(CheckStatus.Warning, InstalledPrograms.MailqLink, $"-> {now.LinkTarget}, not mini-qmail's sendmail: list the queue with sendmail -bp"),
-            _ => new(CheckStatus.Warning, InstalledPrograms.MailqLink, "another mailq: list the queue with sendmail -bp (install --queue --replace-sendmail replaces it)"),
-        };
-    }
+    private static CheckResult MailqLine(DoctorContext context) =>
+        ProgramsCheck.WrapperLink(context.Target, InstalledPrograms.MailqLink,
+            missing: "missing: list the queue with sendmail -bp (mini-qmail install --queue makes the link)",
+            elsewhere: "not mini-qmail's sendmail: list the queue with sendmail -bp",
+            another: "another mailq: list the queue with sendmail -bp (install --queue --replace-sendmail replaces it)");
 
     private static CheckResult ScheduleLine(DoctorContext context)
     {
