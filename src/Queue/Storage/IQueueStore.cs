@@ -46,6 +46,15 @@ public interface IQueueStore : IDisposable
     /// <summary>Runs several of these calls as one transaction (one commit for a batch of outcomes).</summary>
     void Batch(Action body);
 
+    /// <summary>Runs several reads against one snapshot of the store (one read transaction for a batch of bodies).</summary>
+    void Snapshot(Action body);
+
+    /// <summary>
+    /// Moves what is committed so far from the store's log into its main file, without blocking
+    /// other connections; what it does not finish now is left for the next call or the close.
+    /// </summary>
+    void Checkpoint();
+
     IReadOnlyList<QueueEntry> List();
 
     QueueEntry? Get(long id);

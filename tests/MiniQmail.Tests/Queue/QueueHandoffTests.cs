@@ -31,10 +31,7 @@ public class QueueHandoffTests
         var entry = Assert.Single(store.List());
         Assert.Equal("s@x.example"u8.ToArray(), entry.Envelope.Sender);
         Assert.Equal(2, entry.Envelope.Recipients.Count);
-        using var body = store.ReadBody(entry.Id, home.Root);
-        var copy = new MemoryStream();
-        body.CopyTo(copy);
-        Assert.Equal(message, copy.ToArray());
+        Assert.Equal(message, QueueKit.ReadAll(store.ReadBody(entry.Id, home.Root)));
     }
 
     [Theory]

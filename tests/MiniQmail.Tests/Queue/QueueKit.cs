@@ -71,6 +71,36 @@ internal static class QueueKit
         return store.Enqueue(source, envelope ?? Envelope(), 0, at ?? DateTimeOffset.UtcNow);
     }
 
+    public static string DatabaseFile(ScratchHome home) => SqliteQueueStore.DatabasePath(QueueDir(home));
+
+    /// <summary>
+    /// Enqueues <paramref name="count"/> messages with 4 KB bodies through a connection that is
+    /// returned still open: nothing has closed the log, so they are in it and not yet in the
+    /// database file, whose length comes back in <paramref name="databaseLength"/>.
+    /// </summary>
+    public static SqliteQueueStore EnqueueIntoLog(ScratchHome home, int count, out long databaseLength)
+    {
+        var writer = Open(home);
+        using (var message = MessageSource.FromBytes(Message(1, bodyBytes: 4096)))
+        {
+            for (var i = 0; i < count; i++)
+                writer.Enqueue(message, Envelope(), 0, DateTimeOffset.UtcNow);
+        }
+        databaseLength = new FileInfo(DatabaseFile(home)).Length;
+        return writer;
+    }
+
+    /// <summary>All of a message read from the store; the source is disposed.</summary>
+    public static byte[] ReadAll(MessageSource body)
+    {
+        using (body)
+        {
+            var copy = new MemoryStream();
+            body.CopyTo(copy);
+            return copy.ToArray();
+        }
+    }
+
     public static bool IsRoot => Environment.UserName == "root";
 
     public static bool UnderCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));

@@ -23,10 +23,7 @@ public class QueueStoreTests
         Assert.Equal(2, entry.Envelope.Recipients.Count);
         Assert.Equal(T0, entry.Created);
         Assert.Equal(T0, entry.NextAttempt);
-        using var body = store.ReadBody(id, home.Root);
-        var copy = new MemoryStream();
-        body.CopyTo(copy);
-        Assert.Equal(message, copy.ToArray());
+        Assert.Equal(message, QueueKit.ReadAll(store.ReadBody(id, home.Root)));
         Assert.Equal("ok", store.IntegrityCheck());
     }
 
@@ -127,5 +124,47 @@ public class QueueStoreTests
         var entry = Assert.Single(store.List());
         Assert.NotEqual(id, entry.Id);
         Assert.Empty(entry.Envelope.Sender);
+    }
+
+    [Fact]
+    public void A_snapshot_reads_bodies_while_another_connection_enqueues()
+    {
+        using var home = QueueKit.HomeWithQueue();
+        var first = QueueKit.Enqueue(home, QueueKit.Message(1), at: T0);
+        var second = QueueKit.Enqueue(home, QueueKit.Message(2), at: T0);
+        using var reader = QueueKit.Open(home);
+        byte[]? one = null, two = null;
+        long third = 0;
+        reader.Snapshot(() =>
+        {
+            one = QueueKit.ReadAll(reader.ReadBody(first, home.Root));
+            // A read transaction holds no write lock: the enqueue commits at once instead of
+            // waiting out the busy timeout.
+            using (var writer = QueueKit.Open(home))
+            {
+                using var message = MessageSource.FromBytes(QueueKit.Message(3));
+                third = writer.Enqueue(message, QueueKit.Envelope(), 0, T0);
+            }
+            two = QueueKit.ReadAll(reader.ReadBody(second, home.Root));
+        });
+
+        Assert.Equal(QueueKit.Message(1), one);
+        Assert.Equal(QueueKit.Message(2), two);
+        Assert.Equal([first, second, third], reader.List().Select(e => e.Id));
+    }
+
+    [Fact]
+    public void A_checkpoint_moves_what_another_connection_committed_into_the_database_file()
+    {
+        using var home = QueueKit.HomeWithQueue();
+        using var writer = QueueKit.EnqueueIntoLog(home, 50, out var before);
+        var database = QueueKit.DatabaseFile(home);
+
+        using (var other = QueueKit.Open(home))
+            other.Checkpoint();
+
+        Assert.True(new FileInfo(database).Length >= before + 50 * 4096, $"the database file grew from {before} to {new FileInfo(database).Length} bytes");
+        Assert.Equal(50, writer.List().Count);
+        Assert.Equal("ok", writer.IntegrityCheck());
     }
 }
