@@ -112,6 +112,7 @@ public sealed class FlushRunner
                     return Report();
                 _options.WorkFound?.Invoke();
                 ResolveServers();
+                _breakers.Prepare(_endpoints.ConvertAll(e => e.Name));
                 Dispatch(store, cancellation);
             }
             catch (QueueStoreException e)
@@ -146,6 +147,7 @@ public sealed class FlushRunner
         // lease outlasts that, and another run never takes a message from a live one. A dead
         // run's leases are freed at the start of the next run instead of waiting for expiry.
         var lease = _options.EffectiveAttemptTimeout * Math.Max(1, _endpoints.Count) * (window / concurrency + 2) + TimeSpan.FromMinutes(1);
+        using var checkpoints = new Checkpointer(_options.OpenStore, _options.Log);
         using var jobs = new JobQueue<Job>(concurrency);
         var workers = new Thread[concurrency];
         for (var i = 0; i < workers.Length; i++)
@@ -172,19 +174,28 @@ public sealed class FlushRunner
                     var now = _options.Time.GetUtcNow();
                     var claimed = store.Claim(_options.LeaseOwner, now, now + lease, window - inFlight, _options.IgnoreSchedule);
                     exhausted = claimed.Count == 0;
+                    var fresh = new List<QueueEntry>(claimed.Count);
                     foreach (var entry in claimed)
                     {
-                        // A message tried in this run once already (only with --all) waits for the next run.
-                        if (!seen.Add(entry.Id))
+                        if (seen.Add(entry.Id))
                         {
-                            store.Release(entry.Id, _options.LeaseOwner);
-                            exhausted = true;
+                            fresh.Add(entry);
                             continue;
                         }
-                        _options.Hooks.At(QueueHooks.FlushClaimed);
-                        jobs.Add(Lease(store, entry));
-                        inFlight++;
+                        // A message tried in this run once already (only with --all) waits for the next run.
+                        store.Release(entry.Id, _options.LeaseOwner);
+                        exhausted = true;
                     }
+                    // The bodies in one read transaction; the deliveries start on the first while the rest are read.
+                    store.Snapshot(() =>
+                    {
+                        foreach (var entry in fresh)
+                        {
+                            _options.Hooks.At(QueueHooks.FlushClaimed);
+                            jobs.Add(Lease(store, entry));
+                            inFlight++;
+                        }
+                    });
                 }
                 if (exhausted && inFlight == 0)
                     break;

@@ -11,18 +11,27 @@ namespace MiniQmail.Queue.Flush;
 /// attempt, inside a circuit breaker that is isolated at the first temporary failure, so a
 /// server that failed once is skipped for the rest of the run (the next run tries it again).
 /// </summary>
+/// <remarks>
+/// Building a pipeline costs 10-20 ms of a short run (Polly validates its options by
+/// reflection), so each address's pipeline is built once however many delivery threads ask for
+/// it first, and <see cref="Prepare"/> builds them ahead, while the run leases its first messages.
+/// </remarks>
 internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
 {
     // A class, not a tuple: the dictionary then runs on the runtime's precompiled code instead
     // of being compiled at start-up.
     private sealed record Breaker(ResiliencePipeline<AttemptResult> Pipeline, CircuitBreakerManualControl Control, CircuitBreakerStateProvider State);
 
-    private readonly ConcurrentDictionary<string, Breaker> _pipelines = new();
+    private readonly ConcurrentDictionary<string, Lazy<Breaker>> _pipelines = new();
+    private int _built;
+
+    /// <summary>Pipelines built so far (one per address asked for).</summary>
+    internal int Built => Volatile.Read(ref _built);
 
     /// <summary>Runs one attempt, or returns null when the breaker of that address is open.</summary>
     public AttemptResult? Execute(string endpoint, Func<CancellationToken, AttemptResult> attempt, Func<string, AttemptResult> timedOut)
     {
-        var (pipeline, control, _) = _pipelines.GetOrAdd(endpoint, _ => Create());
+        var (pipeline, control, _) = Get(endpoint);
         AttemptResult result;
         try
         {
@@ -43,10 +52,41 @@ internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
 
     /// <summary>True when every address that was tried is shut off.</summary>
     public bool IsOpen(string endpoint) =>
-        _pipelines.TryGetValue(endpoint, out var p) && p.State.CircuitState is CircuitState.Isolated or CircuitState.Open;
+        _pipelines.TryGetValue(endpoint, out var p) && p.IsValueCreated && p.Value.State.CircuitState is CircuitState.Isolated or CircuitState.Open;
+
+    /// <summary>
+    /// Starts building the pipelines of <paramref name="endpoints"/> on a thread of their own;
+    /// a delivery that needs one before it is ready waits for it.
+    /// </summary>
+    public void Prepare(IReadOnlyList<string> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+            _ = Entry(endpoint);
+        new Thread(() =>
+        {
+            foreach (var endpoint in endpoints)
+            {
+                try
+                {
+                    _ = Get(endpoint);
+                }
+                catch (Exception)
+                {
+                    // The Lazy keeps the exception: the delivery thread that asks for this pipeline meets it there.
+                }
+            }
+        }) { IsBackground = true, Name = "flush-pipelines" }.Start();
+    }
+
+    // GetOrAdd alone may run the factory on several threads at once; the Lazy makes it one build.
+    private Lazy<Breaker> Entry(string endpoint) =>
+        _pipelines.GetOrAdd(endpoint, _ => new Lazy<Breaker>(Create, LazyThreadSafetyMode.ExecutionAndPublication));
+
+    private Breaker Get(string endpoint) => Entry(endpoint).Value;
 
     private Breaker Create()
     {
+        Interlocked.Increment(ref _built);
         var control = new CircuitBreakerManualControl();
         var state = new CircuitBreakerStateProvider();
         var pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
