@@ -311,7 +311,15 @@ public sealed class SqliteQueueStore : IQueueStore
 
     // PASSIVE copies what no reader still needs and never waits for a lock; its fsyncs are the
     // cost a flush run would otherwise pay all at once when it closes the database.
-    public void Checkpoint() => Sqlite.Exec(_db, "PRAGMA wal_checkpoint(PASSIVE)");
+    public void Checkpoint()
+    {
+        var rc = raw.sqlite3_wal_checkpoint_v2(_db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+        // Another connection checkpointing at that moment (an overlapping flush, an enqueue's
+        // automatic checkpoint) does the same work: nothing to report.
+        if ((rc & 0xff) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+            return;
+        Sqlite.Check(_db, rc, "checkpoint");
+    }
 
     /// <summary>Runs PRAGMA integrity_check; "ok" when the database is sound.</summary>
     public string IntegrityCheck()
