@@ -26,6 +26,7 @@ internal static class QueueBench
     {
         var messages = QmqpBench.Option(args, "--messages", 10_000);
         var injections = QmqpBench.Option(args, "--injections", 400);
+        var rounds = QmqpBench.Option(args, "--rounds", 5);
         var scratch = Directory.CreateTempSubdirectory("mini-qmail-queue-bench.").FullName;
         try
         {
@@ -36,7 +37,7 @@ internal static class QueueBench
                 return 1;
             }
             foreach (var concurrency in new[] { 1, 4, 16 })
-                Flush(scratch, messages, concurrency);
+                Flush(scratch, messages, concurrency, rounds);
             return 0;
         }
         finally
@@ -119,7 +120,7 @@ internal static class QueueBench
     }
 
     /// <summary>10,000 queued messages flushed into qmqp-sink, then qmqp-source sending as many.</summary>
-    private static void Flush(string scratch, int messages, int concurrency)
+    private static void Flush(string scratch, int messages, int concurrency, int rounds)
     {
         var port = ClosedPort();
         using var sink = Process.Start(new ProcessStartInfo(QmqpSink) { ArgumentList = { $"127.0.0.1:{port}", "1024" }, UseShellExecute = false })!;
@@ -128,7 +129,8 @@ internal static class QueueBench
             WaitForListener(port);
             var home = Home(scratch, $"flush{concurrency}", port);
             var queue = Path.Combine(home, "queue");
-            // The machine is shared: the three measures take turns, three rounds, medians compared.
+            // The machine is shared and one run of either side can be 10 % off the next: the
+            // measures take turns, five rounds by default, and the medians are compared.
             var ours = new List<double>();
             var library = new List<double>();
             var theirs = new List<double>();
@@ -138,7 +140,7 @@ internal static class QueueBench
             // At concurrency 1, the QMQP client alone in a loop takes a turn too: the floor under the flush.
             var client = new List<double>();
             var left = 0;
-            for (var round = 0; round < Rounds; round++)
+            for (var round = 0; round < rounds; round++)
             {
                 var (children, served) = (CpuTime.Children(), CpuTime.Of(sink.Id));
                 theirs.Add(Source(port, messages, concurrency));
@@ -165,9 +167,11 @@ internal static class QueueBench
             }
             double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"queue flush of {messages} messages into qmqp-sink, concurrency {concurrency} (medians of {Rounds}): mini-qmail flush {Median(ours):0} messages/s, qmqp-source {Median(theirs):0} messages/s, ratio {Median(ours) / Median(theirs):0.00}; in-process flush (no start-up) {Median(library):0} messages/s, ratio {Median(library) / Median(theirs):0.00}{(left > 0 ? $" ({left} left unsent!)" : "")}"));
+                $"queue flush of {messages} messages into qmqp-sink, concurrency {concurrency} (medians of {rounds}): mini-qmail flush {Median(ours):0} messages/s, qmqp-source {Median(theirs):0} messages/s, ratio {Median(ours) / Median(theirs):0.00}; in-process flush (no start-up) {Median(library):0} messages/s, ratio {Median(library) / Median(theirs):0.00}{(left > 0 ? $" ({left} left unsent!)" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  processor time per message (medians): mini-qmail flush {Median(ourCpu):0} µs, qmqp-sink serving it {Median(ourSink):0} µs; qmqp-source {Median(theirCpu):0} µs, qmqp-sink serving it {Median(theirSink):0} µs; in-process flush {Median(libraryCpu):0} µs, qmqp-sink serving it {Median(librarySink):0} µs; {Environment.ProcessorCount} processors"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  each round, messages/s: mini-qmail flush {string.Join(" ", ours.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}; qmqp-source {string.Join(" ", theirs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}"));
             if (client.Count > 0)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  the QMQP client alone, one message after another, no queue (same rounds): {Median(client):0} messages/s, ratio to qmqp-source {Median(client) / Median(theirs):0.00}"));
@@ -179,7 +183,6 @@ internal static class QueueBench
         }
     }
 
-    private const int Rounds = 3;
 
     /// <summary>Postfix's load generator: the same number of messages of the same size, N sessions at once.</summary>
     private static double Source(int port, int messages, int concurrency)
