@@ -112,7 +112,6 @@ public sealed class FlushRunner
                     return Report();
                 _options.WorkFound?.Invoke();
                 ResolveServers();
-                _breakers.Prepare(_endpoints.ConvertAll(e => e.Name));
                 Dispatch(store, cancellation);
             }
             catch (QueueStoreException e)

@@ -14,7 +14,7 @@ namespace MiniQmail.Queue.Flush;
 /// <remarks>
 /// Building a pipeline costs 10-20 ms of a short run (Polly validates its options by
 /// reflection), so each address's pipeline is built once however many delivery threads ask for
-/// it first, and <see cref="Prepare"/> builds them ahead, while the run leases its first messages.
+/// it at the same moment (at concurrency 16, sixteen builds used to run at the first message).
 /// </remarks>
 internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
 {
@@ -53,30 +53,6 @@ internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
     /// <summary>True when every address that was tried is shut off.</summary>
     public bool IsOpen(string endpoint) =>
         _pipelines.TryGetValue(endpoint, out var p) && p.IsValueCreated && p.Value.State.CircuitState is CircuitState.Isolated or CircuitState.Open;
-
-    /// <summary>
-    /// Starts building the pipelines of <paramref name="endpoints"/> on a thread of their own;
-    /// a delivery that needs one before it is ready waits for it.
-    /// </summary>
-    public void Prepare(IReadOnlyList<string> endpoints)
-    {
-        foreach (var endpoint in endpoints)
-            _ = Entry(endpoint);
-        new Thread(() =>
-        {
-            foreach (var endpoint in endpoints)
-            {
-                try
-                {
-                    _ = Get(endpoint);
-                }
-                catch (Exception)
-                {
-                    // The Lazy keeps the exception: the delivery thread that asks for this pipeline meets it there.
-                }
-            }
-        }) { IsBackground = true, Name = "flush-pipelines" }.Start();
-    }
 
     // GetOrAdd alone may run the factory on several threads at once; the Lazy makes it one build.
     private Lazy<Breaker> Entry(string endpoint) =>

@@ -35,26 +35,6 @@ public class FlushPartsTests
     }
 
     [Fact]
-    public void Pipelines_prepared_ahead_are_the_ones_the_deliveries_use()
-    {
-        var breakers = new ServerBreakers(TimeSpan.FromSeconds(5), TimeProvider.System);
-        breakers.Prepare(["127.0.0.1:628", "[::1]:628"]);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (breakers.Built < 2 && DateTime.UtcNow < deadline)
-            Thread.Sleep(5);
-        Assert.Equal(2, breakers.Built);
-
-        // A temporary failure shuts the address off, in the pipeline that was prepared.
-        var refused = breakers.Execute("[::1]:628",
-            _ => new AttemptResult(Server, "[::1]:628", AttemptStatus.ConnectFailed, "connection refused"),
-            detail => new AttemptResult(Server, "[::1]:628", AttemptStatus.ConnectTimeout, detail));
-        Assert.Equal(AttemptStatus.ConnectFailed, refused?.Status);
-        Assert.True(breakers.IsOpen("[::1]:628"));
-        Assert.False(breakers.IsOpen("127.0.0.1:628"));
-        Assert.Equal(2, breakers.Built);
-    }
-
-    [Fact]
     public void The_checkpointer_moves_a_running_flushs_commits_into_the_database_file()
     {
         using var home = QueueKit.HomeWithQueue();
