@@ -55,10 +55,8 @@ internal sealed class ServerBreakers(TimeSpan attemptTimeout, TimeProvider time)
         _pipelines.TryGetValue(endpoint, out var p) && p.IsValueCreated && p.Value.State.CircuitState is CircuitState.Isolated or CircuitState.Open;
 
     // GetOrAdd alone may run the factory on several threads at once; the Lazy makes it one build.
-    private Lazy<Breaker> Entry(string endpoint) =>
-        _pipelines.GetOrAdd(endpoint, _ => new Lazy<Breaker>(Create, LazyThreadSafetyMode.ExecutionAndPublication));
-
-    private Breaker Get(string endpoint) => Entry(endpoint).Value;
+    private Breaker Get(string endpoint) =>
+        _pipelines.GetOrAdd(endpoint, _ => new Lazy<Breaker>(Create, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     private Breaker Create()
     {

@@ -355,19 +355,17 @@ public sealed class SqliteQueueStore : IQueueStore
         return statement.Run();
     }
 
-    public void Batch(Action body) => InTransaction(() =>
-    {
-        body();
-        return true;
-    });
+    public void Batch(Action body) => InTransaction(body, "BEGIN IMMEDIATE");
 
     // Each statement outside a transaction takes and drops SQLite's file locks (four fcntl calls):
     // measured, that was more than half the cost of reading a small body.
-    public void Snapshot(Action body) => InTransaction(() =>
+    public void Snapshot(Action body) => InTransaction(body, "BEGIN DEFERRED");
+
+    private void InTransaction(Action body, string begin) => InTransaction(() =>
     {
         body();
         return true;
-    }, begin: "BEGIN DEFERRED");
+    }, begin: begin);
 
     /// <summary>One transaction; inside an open one (a batch), the body just joins it.</summary>
     private T InTransaction<T>(Func<T> body, Action? afterCommit = null, string begin = "BEGIN IMMEDIATE")
